@@ -117,8 +117,8 @@ public final class HalfFloats {
         float up = Math.nextUp(f);
         float r = roundTo(up, dtype);
         // Rounding the next float up can land back on f (a 16-bit type is coarser); step by the
-        // type's own spacing instead.
-        return r > f ? r : roundTo(f + ulp(f, dtype), dtype);
+        // type's own spacing on the side we move to (it halves below a power of two).
+        return r > f ? r : roundTo(f + ulp(up, dtype), dtype);
     }
 
     private static float nextDown(float f, DType dtype) {
@@ -127,7 +127,7 @@ public final class HalfFloats {
         }
         float down = Math.nextDown(f);
         float r = roundTo(down, dtype);
-        return r < f ? r : roundTo(f - ulp(f, dtype), dtype);
+        return r < f ? r : roundTo(f - ulp(down, dtype), dtype);
     }
 
     private static float ulp(float f, DType dtype) {

@@ -69,7 +69,8 @@ public final class NormalCdf {
             return -quantile(1 - p);
         }
         // Start from the asymptotic tail value, then Newton on ln Phi, which is close to linear in the tail.
-        double z = p > 0.3 ? (p - 0.5) * 2.5066282746310002 : -Math.sqrt(-2 * Math.log(p) - Math.log(-2 * Math.log(p)) - Math.log(2 * Math.PI));
+        double z = p > 0.1 ? (p - 0.5) * 2.5066282746310002
+                : -Math.sqrt(-2 * Math.log(p) - Math.log(-2 * Math.log(p)) - Math.log(2 * Math.PI));
         for (int i = 0; i < 100; i++) {
             double c = cdf(z);
             double pdf = StrictMath.exp(-0.5 * z * z) * 0.39894228040143267794;

@@ -21,11 +21,11 @@ public final class Transforms {
     public static final float PI_OVER_2P31 = 0x1.921fb6p-30f;
 
     /**
-     * The largest |z| the normal transform produces: sqrt(-2 ln 2^-31) = 6.5555 (from the smallest
-     * radius uniform, 2^-31). Values are N(0,1) draws quantised by 31-bit uniforms; beyond this
-     * bound the distribution has mass 5.5e-11.
+     * The largest |z| the normal transform produces: radius(0) = sqrt(-2 ln 2^-31) = 6.55554 (from the
+     * smallest radius uniform, 2^-31). Values are N(0,1) draws quantised by 31-bit uniforms; beyond
+     * this bound a normal distribution has mass 5.5e-11.
      */
-    public static final float NORMAL_MAX_ABS_Z = 6.5555496f;
+    public static final float NORMAL_MAX_ABS_Z = 6.5555415f;
 
     /** Uniform on [0, 1) with 24 bits: (w >>> 8) * 2^-24. */
     public static float unit(int w) {

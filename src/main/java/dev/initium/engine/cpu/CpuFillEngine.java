@@ -18,10 +18,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link #CHUNK} elements at fixed absolute positions; worker threads take chunks from a shared
  * counter and each writes its chunk with the {@link ChunkKernels#preferred() preferred kernel}.
  * Since every element is a function of its index alone, the bits do not depend on the thread count
- * or on which thread took which chunk.
+ * or on which thread took which chunk. A segment confined to the calling thread (from
+ * {@code Arena.ofConfined()}) is filled on that thread alone; use a shared, global or automatic
+ * arena for multi-threaded fills.
  *
  * {@snippet :
- * try (CpuFillEngine cpu = new CpuFillEngine(8); Arena arena = Arena.ofConfined()) {
+ * try (CpuFillEngine cpu = new CpuFillEngine(8); Arena arena = Arena.ofShared()) {
  *     MemorySegment w = arena.allocate(4096L * 4096 * 2);
  *     cpu.fill(w, StreamKey.of(42, "w"), new Distribution.Normal(0, 0.02).resolve(DType.BF16), 0, 4096L * 4096);
  * }
@@ -30,6 +32,9 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class CpuFillEngine implements FillBackend {
     /** Elements per unit of work: a multiple of every vector group size, large enough to amortise hand-offs. */
     static final long CHUNK = 1L << 16;
+
+    /** Any thread but the caller: a segment it may access is one the workers may write. */
+    private static final Thread OTHER_THREAD = Thread.ofVirtual().unstarted(() -> { });
 
     private final int threads;
     private final ChunkKernel kernel;
@@ -86,7 +91,9 @@ public final class CpuFillEngine implements FillBackend {
         if (end == start) {
             return;
         }
-        if (pool == null || firstChunk == lastChunk) {
+        // A segment confined to the calling thread cannot be written by the workers: fill it here.
+        boolean shareable = dst.isAccessibleBy(OTHER_THREAD);
+        if (pool == null || firstChunk == lastChunk || !shareable) {
             kernel.fill(dst, 0, key, params, start, end);
             return;
         }
