@@ -1,0 +1,108 @@
+package dev.initium.cli;
+
+import dev.initium.InvalidArgumentException;
+import java.util.Locale;
+
+/** Parsing of the values the commands take: shapes, ranges, sizes, 64-bit integers. */
+final class Args {
+    private Args() {
+    }
+
+    /** "D0,D1,..." into dimensions >= 1 whose product fits in a long. */
+    static long[] shape(String text) {
+        if (text == null || text.isBlank()) {
+            throw new InvalidArgumentException("--shape is empty: give dimensions like 4096,11008");
+        }
+        String[] parts = text.split(",", -1);
+        long[] dims = new long[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            long d;
+            try {
+                d = Long.parseLong(parts[i].trim());
+            } catch (NumberFormatException e) {
+                throw new InvalidArgumentException("shape[" + i + "] = '" + parts[i] + "': not an integer");
+            }
+            if (d < 1) {
+                throw new InvalidArgumentException("shape[" + i + "] = " + d + ": dimensions must be >= 1");
+            }
+            dims[i] = d;
+        }
+        numel(dims);
+        return dims;
+    }
+
+    /** The element count of a shape; fails when it overflows 63 bits. */
+    static long numel(long[] dims) {
+        long n = 1;
+        for (int i = 0; i < dims.length; i++) {
+            try {
+                n = Math.multiplyExact(n, dims[i]);
+            } catch (ArithmeticException e) {
+                throw new InvalidArgumentException("shape " + java.util.Arrays.toString(dims) + " overflows: more than 2^63 elements");
+            }
+        }
+        return n;
+    }
+
+    /** "START:END" into {start, end} with 0 <= start < end <= numel. */
+    static long[] range(String text, long numel) {
+        String[] p = text.split(":", -1);
+        if (p.length != 2) {
+            throw new InvalidArgumentException("--range '" + text + "': expected START:END");
+        }
+        long start;
+        long end;
+        try {
+            start = p[0].isBlank() ? 0 : Long.parseLong(p[0].trim());
+            end = p[1].isBlank() ? numel : Long.parseLong(p[1].trim());
+        } catch (NumberFormatException e) {
+            throw new InvalidArgumentException("--range '" + text + "': START and END must be integers");
+        }
+        if (start < 0 || end > numel || start >= end) {
+            throw new InvalidArgumentException("--range " + start + ":" + end + " is outside the tensor of " + numel
+                    + " elements (need 0 <= START < END <= " + numel + ")");
+        }
+        return new long[] {start, end};
+    }
+
+    /** A byte count: plain digits, or with a unit B, KB, MB, GB, TB (powers of 1000) or KiB, MiB, GiB, TiB. */
+    static long bytes(String text) {
+        String t = text.trim().toUpperCase(Locale.ROOT);
+        long unit = 1;
+        String[][] units = {{"KIB", "1024"}, {"MIB", "1048576"}, {"GIB", "1073741824"}, {"TIB", "1099511627776"},
+            {"KB", "1000"}, {"MB", "1000000"}, {"GB", "1000000000"}, {"TB", "1000000000000"}, {"K", "1024"},
+            {"M", "1048576"}, {"G", "1073741824"}, {"B", "1"}};
+        for (String[] u : units) {
+            if (t.endsWith(u[0])) {
+                unit = Long.parseLong(u[1]);
+                t = t.substring(0, t.length() - u[0].length()).trim();
+                break;
+            }
+        }
+        try {
+            double v = Double.parseDouble(t);
+            if (!(v > 0) || v * unit > Long.MAX_VALUE) {
+                throw new NumberFormatException();
+            }
+            return (long) (v * unit);
+        } catch (NumberFormatException e) {
+            throw new InvalidArgumentException("size '" + text + "': expected a positive number of bytes such as 512MiB or 5GB");
+        }
+    }
+
+    /** A 64-bit value given as signed or unsigned decimal, or as 0x hex. */
+    static long u64(String name, String text) {
+        String t = text.trim();
+        try {
+            if (t.startsWith("0x") || t.startsWith("0X")) {
+                return Long.parseUnsignedLong(t.substring(2), 16);
+            }
+            if (t.startsWith("-")) {
+                return Long.parseLong(t);
+            }
+            return Long.parseUnsignedLong(t);
+        } catch (NumberFormatException e) {
+            throw new InvalidArgumentException(name + " = '" + text + "': not a 64-bit integer");
+        }
+    }
+}

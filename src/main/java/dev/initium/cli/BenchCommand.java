@@ -1,0 +1,160 @@
+package dev.initium.cli;
+
+import dev.initium.InvalidArgumentException;
+import dev.initium.dist.DType;
+import dev.initium.dist.Distribution;
+import dev.initium.engine.cpu.ChunkKernels;
+import dev.initium.engine.cpu.CpuFillEngine;
+import dev.initium.rng.StreamKey;
+import java.io.PrintWriter;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code initium bench}: fill throughput next to the plain memory-fill bandwidth
+ * ({@link MemorySegment#fill}) of the same buffer with the same thread count, measured in the same
+ * run and interleaved (memory fill, then each distribution, per repetition), so that the ratio is
+ * robust to a shared, noisy machine. Reports the median of the repetitions after one warm-up.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Measure fill GB/s against memory-fill bandwidth of the same buffer, in the same run.")
+final class BenchCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--dist", split = ",", description = "Distributions (default: uniform,normal,trunc_normal).")
+    List<String> dists;
+
+    @Option(names = "--dtype", split = ",", description = "Dtypes (default: f32,bf16).")
+    List<String> dtypes;
+
+    @Option(names = "--size", defaultValue = "1GiB", description = "Buffer size in bytes (units KB, MB, GB, KiB, MiB, GiB). Default ${DEFAULT-VALUE}.")
+    String size;
+
+    @Option(names = "--threads", description = "Worker threads. Default: all processors.")
+    Integer threads;
+
+    @Option(names = "--repeat", defaultValue = "5", description = "Timed repetitions after one warm-up. Default ${DEFAULT-VALUE}.")
+    int repeat;
+
+    @Option(names = "--backend", defaultValue = "cpu", description = "Backend to measure. Default ${DEFAULT-VALUE}.")
+    String backend;
+
+    @Option(names = "--json", description = "One JSON object per line instead of a table.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        long bytes = Args.bytes(size);
+        int n = threads == null ? CpuFillEngine.defaultThreads() : threads;
+        if (n < 1) {
+            throw new InvalidArgumentException("--threads = " + n + ": must be >= 1");
+        }
+        if (repeat < 1) {
+            throw new InvalidArgumentException("--repeat = " + repeat + ": must be >= 1");
+        }
+        if (!backend.equals("cpu")) {
+            throw new InvalidArgumentException("--backend '" + backend + "': bench measures the cpu backend here; device backends are measured by scripts/gpu-check.sh");
+        }
+        List<Distribution> ds = new ArrayList<>();
+        for (String d : dists == null ? List.of("uniform", "normal", "trunc_normal") : dists) {
+            DistributionOptions o = new DistributionOptions();
+            o.dist = d;
+            ds.add(o.toDistribution());
+        }
+        List<DType> ts = new ArrayList<>();
+        for (String t : dtypes == null ? List.of("f32", "bf16") : dtypes) {
+            ts.add(DType.parse(t));
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        try (Arena arena = Arena.ofShared(); CpuFillEngine cpu = new CpuFillEngine(n)) {
+            MemorySegment buf = arena.allocate(bytes, 64);
+            ExecutorService pool = Executors.newFixedThreadPool(n);
+            try {
+                int cases = ds.size() * ts.size();
+                double[][] fillTimes = new double[cases][repeat];
+                double[] memTimes = new double[repeat * cases];
+                int mi = 0;
+                for (int rep = -1; rep < repeat; rep++) {
+                    int c = 0;
+                    for (Distribution d : ds) {
+                        for (DType t : ts) {
+                            double mem = memoryFill(buf, pool, n);
+                            long elements = bytes / t.bytes();
+                            long s = System.nanoTime();
+                            cpu.fill(buf, StreamKey.of(1, "bench"), d.resolve(t), 0, elements);
+                            double sec = (System.nanoTime() - s) / 1e9;
+                            if (rep >= 0) {
+                                fillTimes[c][rep] = sec;
+                                memTimes[mi++] = mem;
+                            }
+                            c++;
+                        }
+                    }
+                }
+                double memGbps = bytes / median(memTimes) / 1e9;
+                if (!json) {
+                    out.printf(Locale.ROOT, "machine: %d processors, %s, Java %s; CPU kernel: %s; buffer %d bytes; median of %d%n",
+                            Runtime.getRuntime().availableProcessors(), System.getProperty("os.arch"), Runtime.version(),
+                            ChunkKernels.preferredName(), bytes, repeat);
+                    out.printf(Locale.ROOT, "%-13s %-5s %7s %-7s %10s %12s %7s %9s%n", "dist", "dtype", "threads", "backend",
+                            "fill GB/s", "memfill GB/s", "ratio", "Gelem/s");
+                }
+                int c = 0;
+                for (Distribution d : ds) {
+                    for (DType t : ts) {
+                        double sec = median(fillTimes[c++]);
+                        double gbps = (bytes / t.bytes() * t.bytes()) / sec / 1e9;
+                        double gelem = bytes / t.bytes() / sec / 1e9;
+                        if (json) {
+                            out.printf(Locale.ROOT, "{\"dist\":\"%s\",\"dtype\":\"%s\",\"threads\":%d,\"backend\":\"cpu\",\"kernel\":\"%s\","
+                                            + "\"bytes\":%d,\"gbps\":%.4f,\"fill_gbps\":%.4f,\"ratio\":%.4f,\"gelem_per_s\":%.4f}%n",
+                                    d.name(), t.cliName(), n, ChunkKernels.preferredName(), bytes, gbps, memGbps, gbps / memGbps, gelem);
+                        } else {
+                            out.printf(Locale.ROOT, "%-13s %-5s %7d %-7s %10.2f %12.2f %7.3f %9.3f%n", d.name(), t.cliName(), n, "cpu",
+                                    gbps, memGbps, gbps / memGbps, gelem);
+                        }
+                    }
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+        out.flush();
+        return 0;
+    }
+
+    /** Seconds for MemorySegment.fill of the whole buffer, split into one slice per thread. */
+    static double memoryFill(MemorySegment buf, ExecutorService pool, int threads) throws Exception {
+        long slice = (buf.byteSize() / threads + 63) / 64 * 64;
+        long s = System.nanoTime();
+        List<Future<?>> fs = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            long from = Math.min(buf.byteSize(), t * slice);
+            long len = Math.min(slice, buf.byteSize() - from);
+            fs.add(pool.submit(() -> buf.asSlice(from, len).fill((byte) 0x3C)));
+        }
+        for (Future<?> f : fs) {
+            f.get();
+        }
+        return (System.nanoTime() - s) / 1e9;
+    }
+
+    static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+}
