@@ -18,13 +18,10 @@ public final class NpyHeader {
     /** The complete header bytes for an array of {@code descr} with {@code shape}, C order. */
     public static ByteBuffer of(String descr, long[] shape) {
         StringBuilder dict = new StringBuilder("{'descr': '").append(descr).append("', 'fortran_order': False, 'shape': (");
-        for (long d : shape) {
-            dict.append(d).append(", ");
+        for (int i = 0; i < shape.length; i++) {
+            dict.append(i == 0 ? "" : ", ").append(shape[i]);
         }
-        if (shape.length > 0) {
-            dict.setLength(dict.length() - 1);
-        }
-        dict.append("), }");
+        dict.append(shape.length == 1 ? ",), }" : "), }");
         boolean v2 = dict.length() + 1 + 10 > 65535;
         int prefix = v2 ? 12 : 10;
         int total = prefix + dict.length() + 1;

@@ -56,8 +56,8 @@ class CliTest {
         }
     }
 
-    static Stream<String[]> badInputs() {
-        return Stream.of(
+    static Stream<org.junit.jupiter.params.provider.Arguments> badInputs() {
+        return Stream.<String[]>of(
             new String[] {"fill", "--dist", "normal", "--shape", "0,4"},
             new String[] {"fill", "--dist", "normal", "--shape", "4,-1"},
             new String[] {"fill", "--dist", "normal", "--shape", "4294967296,4294967296"},
@@ -75,7 +75,8 @@ class CliTest {
             new String[] {"fill", "--shape", "4"},
             new String[] {"fill", "--dist", "normal", "--shape", "4", "--no-such-option"},
             new String[] {"random", "--count", "0"},
-            new String[] {"random", "--count", "4", "--seed", "banana"});
+            new String[] {"random", "--count", "4", "--seed", "banana"})
+            .map(a -> org.junit.jupiter.params.provider.Arguments.of((Object) a));
     }
 
     @ParameterizedTest
