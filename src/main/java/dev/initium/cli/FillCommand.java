@@ -1,9 +1,11 @@
 package dev.initium.cli;
 
 import dev.initium.InvalidArgumentException;
+import dev.initium.backend.Backends;
 import dev.initium.dist.DType;
 import dev.initium.dist.Distribution;
 import dev.initium.dist.TransformParams;
+import dev.initium.engine.FillBackend;
 import dev.initium.engine.StreamingFill;
 import dev.initium.engine.cpu.CpuFillEngine;
 import dev.initium.io.AtomicFile;
@@ -46,6 +48,9 @@ final class FillCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "Worker threads. Default: all processors.")
     Integer threads;
 
+    @Option(names = "--backend", defaultValue = "cpu", description = "cpu, cuda, cuda:N, opencl, opencl-gpu or auto. Default ${DEFAULT-VALUE}; every backend gives the same bits.")
+    String backend;
+
     @Option(names = "--out", required = true, description = "Output .npy file.")
     Path out;
 
@@ -72,9 +77,9 @@ final class FillCommand implements Callable<Integer> {
             throw new InvalidArgumentException("--threads = " + n + ": must be >= 1");
         }
         StreamKey key = StreamKey.of(Args.u64("--seed", seed), name);
-        try (AtomicFile file = AtomicFile.create(out, force);
-             CpuFillEngine cpu = new CpuFillEngine(n);
-             StreamingFill stream = new StreamingFill(cpu, Math.min(StreamingFill.DEFAULT_CHUNK_BYTES, (r[1] - r[0]) * t.bytes() + 64))) {
+        try (FillBackend engine = Backends.open(backend, n);
+             AtomicFile file = AtomicFile.create(out, force);
+             StreamingFill stream = new StreamingFill(engine, Math.min(StreamingFill.DEFAULT_CHUNK_BYTES, (r[1] - r[0]) * t.bytes() + 64))) {
             file.channel().write(NpyHeader.of(t.npyDescr(), outShape));
             stream.write(key, p, r[0], r[1], file.channel(), written -> { });
             file.commit();

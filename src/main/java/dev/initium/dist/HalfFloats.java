@@ -37,10 +37,10 @@ public final class HalfFloats {
                 // Subnormal: shift the 24-bit significand right by (14 - e) and round to nearest even.
                 int sig = mant | 0x800000;
                 int shift = 14 - e;
-                int half = 1 << (shift - 1);
+                int halfway = 1 << (shift - 1);
                 int rest = sig & ((1 << shift) - 1);
                 int q = sig >> shift;
-                if (rest > half || (rest == half && (q & 1) == 1)) {
+                if (rest > halfway || (rest == halfway && (q & 1) == 1)) {
                     q = q + 1;
                 }
                 result = q;

@@ -181,10 +181,10 @@ final class VectorMath {
         IntVector shift = IntVector.broadcast(e.species(), 14).sub(e);
         IntVector q = sig.lanewise(VectorOperators.LSHR, shift);
         IntVector one = IntVector.broadcast(e.species(), 1);
-        IntVector half = one.lanewise(VectorOperators.LSHL, shift.sub(1));
+        IntVector halfway = one.lanewise(VectorOperators.LSHL, shift.sub(1));
         IntVector rest = sig.and(one.lanewise(VectorOperators.LSHL, shift).sub(1));
-        VectorMask<Integer> up = rest.compare(VectorOperators.GT, half)
-                .or(rest.compare(VectorOperators.EQ, half).and(q.and(1).compare(VectorOperators.EQ, 1)));
+        VectorMask<Integer> up = rest.compare(VectorOperators.GT, halfway)
+                .or(rest.compare(VectorOperators.EQ, halfway).and(q.and(1).compare(VectorOperators.EQ, 1)));
         IntVector result = normal.blend(sign.or(q.add(IntVector.zero(e.species()).blend(1, up))), e.compare(VectorOperators.LE, 0));
         result = result.blend(sign, e.compare(VectorOperators.LT, -10));
         return result.blend(sign.or(0x7C00), e.compare(VectorOperators.GE, 31));

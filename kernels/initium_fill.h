@@ -1,0 +1,96 @@
+/*
+ * The fill loops shared by every API: element i of the tensor goes to out[i - start], for
+ * i in [start, start + count). Each work item takes whole Philox blocks (four elements) in a
+ * grid-stride loop over 64-bit block indices, so buffers beyond 2^31 elements and 4 GiB work, and
+ * stores the four values with one wide store when the block lies inside the range and the
+ * destination is aligned. The same code serves CUDA (gid, size from the grid), OpenCL
+ * (get_global_id) and the host-C build (gid 0, size 1).
+ */
+#ifndef INITIUM_FILL_H
+#define INITIUM_FILL_H
+
+#include "initium_philox.h"
+#include "initium_dist.h"
+
+/* Value of lane 0..3 of a block with words w (TransformParams.value). */
+INITIUM_FN float initium_value(int kind, const initium_u32 w[4], int lane, float offset, float scale,
+                               float pa, float qb, float d, float lo, float hi) {
+    if (kind == INITIUM_KIND_UNIFORM) {
+        return initium_uniform(w[lane], offset, scale, lo, hi);
+    }
+    if (kind == INITIUM_KIND_NORMAL) {
+        return initium_normal(w[lane & 2], w[lane | 1], lane & 1, offset, scale);
+    }
+    return initium_truncated_normal(w[lane], pa, qb, d, offset, scale, lo, hi);
+}
+
+/* dtype: 0 float32 bits, 1 bfloat16, 2 float16 (DType ordinal). */
+INITIUM_FN initium_u16 initium_half_bits(int dtype, float x) {
+    return dtype == 1 ? initium_bf16_bits(x) : initium_f16_bits(x);
+}
+
+INITIUM_FN void initium_fill_f32(int kind, INITIUM_GLOBAL float *out, initium_u64 start, initium_u64 count,
+                                 initium_u32 k0, initium_u32 k1, initium_u32 c2, initium_u32 c3,
+                                 float offset, float scale, float pa, float qb, float d, float lo, float hi,
+                                 initium_u64 gid, initium_u64 gsize) {
+    if (count == 0) {
+        return;
+    }
+    initium_u64 end = start + count;
+    initium_u64 first = start >> 2;
+    initium_u64 last = (end - 1) >> 2;
+    int wide = (start & 3) == 0 && INITIUM_ALIGNED(out, 16);
+    for (initium_u64 b = first + gid; b <= last; b += gsize) {
+        initium_u32 w[4];
+        initium_block(b, c2, c3, k0, k1, w);
+        initium_u64 e0 = b << 2;
+        if (wide && e0 + 4 <= end) {
+            INITIUM_STORE4_F32(out + (e0 - start),
+                initium_value(kind, w, 0, offset, scale, pa, qb, d, lo, hi),
+                initium_value(kind, w, 1, offset, scale, pa, qb, d, lo, hi),
+                initium_value(kind, w, 2, offset, scale, pa, qb, d, lo, hi),
+                initium_value(kind, w, 3, offset, scale, pa, qb, d, lo, hi));
+        } else {
+            for (int lane = 0; lane < 4; lane++) {
+                initium_u64 e = e0 + (initium_u64) lane;
+                if (e >= start && e < end) {
+                    out[e - start] = initium_value(kind, w, lane, offset, scale, pa, qb, d, lo, hi);
+                }
+            }
+        }
+    }
+}
+
+INITIUM_FN void initium_fill_half(int kind, int dtype, INITIUM_GLOBAL initium_u16 *out, initium_u64 start, initium_u64 count,
+                                  initium_u32 k0, initium_u32 k1, initium_u32 c2, initium_u32 c3,
+                                  float offset, float scale, float pa, float qb, float d, float lo, float hi,
+                                  initium_u64 gid, initium_u64 gsize) {
+    if (count == 0) {
+        return;
+    }
+    initium_u64 end = start + count;
+    initium_u64 first = start >> 2;
+    initium_u64 last = (end - 1) >> 2;
+    int wide = (start & 3) == 0 && INITIUM_ALIGNED(out, 8);
+    for (initium_u64 b = first + gid; b <= last; b += gsize) {
+        initium_u32 w[4];
+        initium_block(b, c2, c3, k0, k1, w);
+        initium_u64 e0 = b << 2;
+        if (wide && e0 + 4 <= end) {
+            INITIUM_STORE4_U16(out + (e0 - start),
+                initium_half_bits(dtype, initium_value(kind, w, 0, offset, scale, pa, qb, d, lo, hi)),
+                initium_half_bits(dtype, initium_value(kind, w, 1, offset, scale, pa, qb, d, lo, hi)),
+                initium_half_bits(dtype, initium_value(kind, w, 2, offset, scale, pa, qb, d, lo, hi)),
+                initium_half_bits(dtype, initium_value(kind, w, 3, offset, scale, pa, qb, d, lo, hi)));
+        } else {
+            for (int lane = 0; lane < 4; lane++) {
+                initium_u64 e = e0 + (initium_u64) lane;
+                if (e >= start && e < end) {
+                    out[e - start] = initium_half_bits(dtype, initium_value(kind, w, lane, offset, scale, pa, qb, d, lo, hi));
+                }
+            }
+        }
+    }
+}
+
+#endif

@@ -1,0 +1,70 @@
+package dev.initium.backend;
+
+import dev.initium.dist.DType;
+import dev.initium.dist.TransformParams;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The kernel source of {@code kernels/}, packaged in the jar under {@code /kernels/}, and the names
+ * of its entry points. Device compilers get one self-contained text: local {@code #include "x.h"}
+ * lines are replaced by the header's text (each header once), so no include path is needed.
+ */
+public final class KernelSource {
+    private static final Pattern INCLUDE = Pattern.compile("(?m)^\\s*#include\\s+\"([^\"]+)\"\\s*$");
+
+    private KernelSource() {
+    }
+
+    /** {@code file} (e.g. {@code initium_fill.cl}) with its local includes inlined. */
+    public static String amalgamated(String file) {
+        return inline(file, new HashSet<>());
+    }
+
+    private static String inline(String file, Set<String> seen) {
+        if (!seen.add(file)) {
+            return "";
+        }
+        String text = new String(resource(file), StandardCharsets.UTF_8);
+        Matcher m = INCLUDE.matcher(text);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            m.appendReplacement(out, Matcher.quoteReplacement(inline(m.group(1), seen)));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    /** The bytes of {@code /kernels/<path>}, or null when the jar does not have it. */
+    public static byte[] resourceOrNull(String path) {
+        try (InputStream in = KernelSource.class.getResourceAsStream("/kernels/" + path)) {
+            return in == null ? null : in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static byte[] resource(String path) {
+        byte[] b = resourceOrNull(path);
+        if (b == null) {
+            throw new IllegalStateException("kernel source /kernels/" + path + " is missing from the jar");
+        }
+        return b;
+    }
+
+    /** The entry point for a transform and dtype: {@code initium_fill_<dist>_<dtype>}. */
+    public static String kernelName(TransformParams.Kind kind, DType dtype) {
+        String dist = switch (kind) {
+            case UNIFORM -> "uniform";
+            case NORMAL -> "normal";
+            case TRUNCATED_NORMAL -> "trunc_normal";
+        };
+        return "initium_fill_" + dist + "_" + dtype.cliName();
+    }
+}
