@@ -3,6 +3,9 @@ package dev.initium.cli;
 import dev.initium.InvalidArgumentException;
 import dev.initium.dist.DType;
 import dev.initium.dist.Distribution;
+import dev.initium.backend.Backends;
+import dev.initium.dist.TransformParams;
+import dev.initium.engine.FillBackend;
 import dev.initium.engine.cpu.ChunkKernels;
 import dev.initium.engine.cpu.CpuFillEngine;
 import dev.initium.rng.StreamKey;
@@ -23,10 +26,11 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * {@code initium bench}: fill throughput next to the plain memory-fill bandwidth
- * ({@link MemorySegment#fill}) of the same buffer with the same thread count, measured in the same
- * run and interleaved (memory fill, then each distribution, per repetition), so that the ratio is
- * robust to a shared, noisy machine. Reports the median of the repetitions after one warm-up.
+ * {@code initium bench}: fill throughput next to the plain memory-fill bandwidth of the same
+ * buffer, measured in the same run and interleaved (a memory fill before each case, per
+ * repetition), so that the ratio is robust to a shared, noisy machine. On the CPU the reference is
+ * {@link MemorySegment#fill} with the same thread count; on a device, the device's memset of the
+ * same device buffer. Reports the median of the repetitions after one warm-up.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure fill GB/s against memory-fill bandwidth of the same buffer, in the same run.")
@@ -49,7 +53,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--repeat", defaultValue = "5", description = "Timed repetitions after one warm-up. Default ${DEFAULT-VALUE}.")
     int repeat;
 
-    @Option(names = "--backend", defaultValue = "cpu", description = "Backend to measure. Default ${DEFAULT-VALUE}.")
+    @Option(names = "--backend", defaultValue = "cpu", description = "cpu, cuda, cuda:N, opencl or opencl-gpu. Default ${DEFAULT-VALUE}.")
     String backend;
 
     @Option(names = "--json", description = "One JSON object per line instead of a table.")
@@ -65,9 +69,6 @@ final class BenchCommand implements Callable<Integer> {
         if (repeat < 1) {
             throw new InvalidArgumentException("--repeat = " + repeat + ": must be >= 1");
         }
-        if (!backend.equals("cpu")) {
-            throw new InvalidArgumentException("--backend '" + backend + "': bench measures the cpu backend here; device backends are measured by scripts/gpu-check.sh");
-        }
         List<Distribution> ds = new ArrayList<>();
         for (String d : dists == null ? List.of("uniform", "normal", "trunc_normal") : dists) {
             DistributionOptions o = new DistributionOptions();
@@ -79,61 +80,94 @@ final class BenchCommand implements Callable<Integer> {
             ts.add(DType.parse(t));
         }
         PrintWriter out = spec.commandLine().getOut();
-        try (Arena arena = Arena.ofShared(); CpuFillEngine cpu = new CpuFillEngine(n)) {
-            MemorySegment buf = arena.allocate(bytes, 64);
-            ExecutorService pool = Executors.newFixedThreadPool(n);
-            try {
-                int cases = ds.size() * ts.size();
-                double[][] fillTimes = new double[cases][repeat];
-                double[] memTimes = new double[repeat * cases];
-                int mi = 0;
-                for (int rep = -1; rep < repeat; rep++) {
-                    int c = 0;
-                    for (Distribution d : ds) {
-                        for (DType t : ts) {
-                            double mem = memoryFill(buf, pool, n);
-                            long elements = bytes / t.bytes();
-                            long s = System.nanoTime();
-                            cpu.fill(buf, StreamKey.of(1, "bench"), d.resolve(t), 0, elements);
-                            double sec = (System.nanoTime() - s) / 1e9;
-                            if (rep >= 0) {
-                                fillTimes[c][rep] = sec;
-                                memTimes[mi++] = mem;
-                            }
-                            c++;
-                        }
-                    }
+        Measurement m = backend.equals("cpu") ? measureCpu(bytes, n, ds, ts) : measureDevice(bytes, n, ds, ts);
+        if (!json) {
+            out.printf(Locale.ROOT, "machine: %d processors, %s, Java %s; %s; buffer %d bytes; median of %d%n",
+                    Runtime.getRuntime().availableProcessors(), System.getProperty("os.arch"), Runtime.version(),
+                    m.description, bytes, repeat);
+            out.printf(Locale.ROOT, "%-13s %-5s %7s %-7s %10s %12s %7s %9s%n", "dist", "dtype", "threads", "backend",
+                    "fill GB/s", "memfill GB/s", "ratio", "Gelem/s");
+        }
+        double memGbps = bytes / median(m.memTimes) / 1e9;
+        int c = 0;
+        for (Distribution d : ds) {
+            for (DType t : ts) {
+                double sec = median(m.fillTimes[c++]);
+                long elements = bytes / t.bytes();
+                double gbps = elements * t.bytes() / sec / 1e9;
+                double gelem = elements / sec / 1e9;
+                if (json) {
+                    out.printf(Locale.ROOT, "{\"dist\":\"%s\",\"dtype\":\"%s\",\"threads\":%d,\"backend\":\"%s\",\"kernel\":\"%s\","
+                                    + "\"bytes\":%d,\"gbps\":%.4f,\"fill_gbps\":%.4f,\"ratio\":%.4f,\"gelem_per_s\":%.4f}%n",
+                            d.name(), t.cliName(), n, backend, m.kernel, bytes, gbps, memGbps, gbps / memGbps, gelem);
+                } else {
+                    out.printf(Locale.ROOT, "%-13s %-5s %7d %-7s %10.2f %12.2f %7.3f %9.3f%n", d.name(), t.cliName(), n, backend,
+                            gbps, memGbps, gbps / memGbps, gelem);
                 }
-                double memGbps = bytes / median(memTimes) / 1e9;
-                if (!json) {
-                    out.printf(Locale.ROOT, "machine: %d processors, %s, Java %s; CPU kernel: %s; buffer %d bytes; median of %d%n",
-                            Runtime.getRuntime().availableProcessors(), System.getProperty("os.arch"), Runtime.version(),
-                            ChunkKernels.preferredName(), bytes, repeat);
-                    out.printf(Locale.ROOT, "%-13s %-5s %7s %-7s %10s %12s %7s %9s%n", "dist", "dtype", "threads", "backend",
-                            "fill GB/s", "memfill GB/s", "ratio", "Gelem/s");
-                }
-                int c = 0;
-                for (Distribution d : ds) {
-                    for (DType t : ts) {
-                        double sec = median(fillTimes[c++]);
-                        double gbps = (bytes / t.bytes() * t.bytes()) / sec / 1e9;
-                        double gelem = bytes / t.bytes() / sec / 1e9;
-                        if (json) {
-                            out.printf(Locale.ROOT, "{\"dist\":\"%s\",\"dtype\":\"%s\",\"threads\":%d,\"backend\":\"cpu\",\"kernel\":\"%s\","
-                                            + "\"bytes\":%d,\"gbps\":%.4f,\"fill_gbps\":%.4f,\"ratio\":%.4f,\"gelem_per_s\":%.4f}%n",
-                                    d.name(), t.cliName(), n, ChunkKernels.preferredName(), bytes, gbps, memGbps, gbps / memGbps, gelem);
-                        } else {
-                            out.printf(Locale.ROOT, "%-13s %-5s %7d %-7s %10.2f %12.2f %7.3f %9.3f%n", d.name(), t.cliName(), n, "cpu",
-                                    gbps, memGbps, gbps / memGbps, gelem);
-                        }
-                    }
-                }
-            } finally {
-                pool.shutdownNow();
             }
         }
         out.flush();
         return 0;
+    }
+
+    /** Times per case and repetition, and of the memory fill, with a description of what ran. */
+    private record Measurement(double[][] fillTimes, double[] memTimes, String description, String kernel) {
+    }
+
+    /** CPU: the engine into a host buffer, against MemorySegment.fill with as many threads. */
+    private Measurement measureCpu(long bytes, int n, List<Distribution> ds, List<DType> ts) throws Exception {
+        try (Arena arena = Arena.ofShared(); CpuFillEngine cpu = new CpuFillEngine(n)) {
+            MemorySegment buf = arena.allocate(bytes, 64);
+            ExecutorService pool = Executors.newFixedThreadPool(n);
+            try {
+                return measure(ds, ts, bytes, () -> memoryFill(buf, pool, n), (key, p, elements) -> {
+                    long s = System.nanoTime();
+                    cpu.fill(buf, key, p, 0, elements);
+                    return (System.nanoTime() - s) / 1e9;
+                }, "CPU kernel: " + ChunkKernels.preferredName(), ChunkKernels.preferredName());
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    /** A device backend: fills of device memory, against the device's own memset of the same buffer. */
+    private Measurement measureDevice(long bytes, int n, List<Distribution> ds, List<DType> ts) throws Exception {
+        try (FillBackend b = Backends.open(backend, n); DeviceBench dev = DeviceBench.open(b, bytes)) {
+            return measure(ds, ts, bytes, dev::memset, dev::fill, dev.describe(), b.name());
+        }
+    }
+
+    private interface Timed {
+        double seconds() throws Exception;
+    }
+
+    private interface TimedFill {
+        double seconds(StreamKey key, TransformParams p, long elements) throws Exception;
+    }
+
+    /** One warm-up round, then {@code repeat} rounds; each case is preceded by a memory fill. */
+    private Measurement measure(List<Distribution> ds, List<DType> ts, long bytes, Timed mem, TimedFill fill,
+                                String description, String kernel) throws Exception {
+        int cases = ds.size() * ts.size();
+        double[][] fillTimes = new double[cases][repeat];
+        double[] memTimes = new double[repeat * cases];
+        int mi = 0;
+        for (int rep = -1; rep < repeat; rep++) {
+            int c = 0;
+            for (Distribution d : ds) {
+                for (DType t : ts) {
+                    double memSec = mem.seconds();
+                    double sec = fill.seconds(StreamKey.of(1, "bench"), d.resolve(t), bytes / t.bytes());
+                    if (rep >= 0) {
+                        fillTimes[c][rep] = sec;
+                        memTimes[mi++] = memSec;
+                    }
+                    c++;
+                }
+            }
+        }
+        return new Measurement(fillTimes, memTimes, description, kernel);
     }
 
     /** Seconds for MemorySegment.fill of the whole buffer, split into one slice per thread. */

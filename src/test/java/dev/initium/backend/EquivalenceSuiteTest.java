@@ -25,7 +25,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * 2^20 + 3, offsets that start mid-block, a counter-word carry (block 2^32 - 1 to 2^32), several
  * seeds and names; each available backend against the Java scalar reference, bit for bit. A
  * backend that is not available here is skipped with its reason (CUDA on machines without an
- * NVIDIA driver; OpenCL without an ICD; host C without a C compiler).
+ * NVIDIA driver; OpenCL without an ICD; host C without a C compiler), unless the environment
+ * variable INITIUM_REQUIRE_BACKENDS names it (scripts/gpu-check.sh sets it to cuda): then it fails.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class EquivalenceSuiteTest {
@@ -68,6 +69,10 @@ class EquivalenceSuiteTest {
     @MethodSource("cases")
     void backendEqualsJavaReference(int backendIndex, Distribution dist, DType dtype) {
         BackendUnderTest backend = backends.get(backendIndex);
+        String required = System.getenv().getOrDefault("INITIUM_REQUIRE_BACKENDS", "");
+        if (!backend.available() && required.contains(backend.name().split(" ")[0])) {
+            throw new AssertionError(backend.name() + " is required (INITIUM_REQUIRE_BACKENDS) but not available: " + backend.reason());
+        }
         assumeTrue(backend.available(), () -> backend.name() + " is not available here: " + backend.reason());
         TransformParams p = dist.resolve(dtype);
         for (StreamKey key : KEYS) {

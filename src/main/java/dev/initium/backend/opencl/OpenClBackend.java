@@ -236,6 +236,14 @@ public final class OpenClBackend implements FillBackend {
         }
     }
 
+    /** Sets every byte of {@code buffer} to {@code value} and waits (clEnqueueFillBuffer): the memory-fill reference of bench. */
+    public synchronized void fillBytes(OpenClBuffer buffer, byte value) {
+        BytePointer pattern = new BytePointer(1).put(0, value);
+        OpenClException.check(clEnqueueFillBuffer(queue, buffer.mem(), pattern, 1, 0, buffer.bytes(), 0,
+                (PointerPointer<?>) null, (PointerPointer<?>) null), "clEnqueueFillBuffer");
+        OpenClException.check(clFinish(queue), "clFinish");
+    }
+
     /** Copies {@code bytes} from the start of a device buffer into host memory. */
     public synchronized void read(OpenClBuffer buffer, MemorySegment dst, long bytes) {
         Pointer host = new Pointer(dst.asSlice(0, bytes).asByteBuffer());
