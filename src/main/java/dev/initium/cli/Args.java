@@ -65,6 +65,31 @@ final class Args {
         return new long[] {start, end};
     }
 
+    /** "S0:E0,S1:E1,..." into a box of {@code dims} (one START:END per dimension; empty START or END means the edge). */
+    static dev.initium.tensor.Region box(String text, long[] dims) {
+        String[] parts = text.split(",", -1);
+        if (parts.length != dims.length) {
+            throw new InvalidArgumentException("--box '" + text + "' has " + parts.length + " ranges; the tensor has " + dims.length + " dimensions");
+        }
+        long[] start = new long[dims.length];
+        long[] end = new long[dims.length];
+        for (int d = 0; d < dims.length; d++) {
+            String[] se = parts[d].split(":", -1);
+            if (se.length != 2) {
+                throw new InvalidArgumentException("--box dimension " + d + " '" + parts[d] + "': expected START:END");
+            }
+            try {
+                start[d] = se[0].isBlank() ? 0 : Long.parseLong(se[0].trim());
+                end[d] = se[1].isBlank() ? dims[d] : Long.parseLong(se[1].trim());
+            } catch (NumberFormatException e) {
+                throw new InvalidArgumentException("--box dimension " + d + " '" + parts[d] + "': START and END must be integers");
+            }
+        }
+        dev.initium.tensor.Region r = new dev.initium.tensor.Region.Box(start, end);
+        r.check(dims);
+        return r;
+    }
+
     /** A byte count: plain digits, or with a unit B, KB, MB, GB, TB (powers of 1000) or KiB, MiB, GiB, TiB. */
     static long bytes(String text) {
         String t = text.trim().toUpperCase(Locale.ROOT);

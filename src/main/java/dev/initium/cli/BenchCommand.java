@@ -59,6 +59,18 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "One JSON object per line instead of a table.")
     boolean json;
 
+    @Option(names = "--init", description = "Measure this initializer scheme on --shape instead of the distributions: its fill against the plain fill of its distribution (elementwise schemes), or its time (structured ones).")
+    String init;
+
+    @Option(names = "--param", description = "KEY=VALUE parameter of --init; repeatable.")
+    List<String> params;
+
+    @Option(names = "--shape", description = "With --init: the tensor shape (default 4096,4096).")
+    String shape;
+
+    @Option(names = "--layout", defaultValue = "torch", description = "With --init: torch or jax.")
+    String layout;
+
     @Override
     public Integer call() throws Exception {
         long bytes = Args.bytes(size);
@@ -80,6 +92,9 @@ final class BenchCommand implements Callable<Integer> {
             ts.add(DType.parse(t));
         }
         PrintWriter out = spec.commandLine().getOut();
+        if (init != null) {
+            return benchInit(out, n);
+        }
         Measurement m = backend.equals("cpu") ? measureCpu(bytes, n, ds, ts) : measureDevice(bytes, n, ds, ts);
         if (!json) {
             out.printf(Locale.ROOT, "machine: %d processors, %s, Java %s; %s; buffer %d bytes; median of %d%n",
@@ -168,6 +183,62 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         return new Measurement(fillTimes, memTimes, description, kernel);
+    }
+
+    /**
+     * {@code --init}: the scheme's fill of the whole tensor (TensorFiller, as materialize runs it) next
+     * to the plain fill of its distribution, interleaved, median of the repetitions.
+     */
+    private int benchInit(PrintWriter out, int n) throws Exception {
+        long[] dims = Args.shape(shape == null ? "4096,4096" : shape);
+        long numel = dev.initium.tensor.Shapes.numel(dims);
+        List<DType> ts = new ArrayList<>();
+        for (String t : dtypes == null ? List.of("f32", "bf16") : dtypes) {
+            ts.add(DType.parse(t));
+        }
+        dev.initium.init.Initializer initializer = dev.initium.init.Schemes.create(init, FillCommand.parseParams(params),
+                dev.initium.init.Layout.parse(layout));
+        try (Arena arena = Arena.ofShared(); FillBackend b = Backends.open(backend, n)) {
+            for (DType t : ts) {
+                dev.initium.init.TensorFill fill = initializer.resolve(dims, t);
+                MemorySegment buf = arena.allocate(numel * t.bytes(), 64);
+                double[] scheme = new double[repeat];
+                double[] plain = new double[repeat];
+                for (int rep = -1; rep < repeat; rep++) {
+                    // A new seed each time: structured fills cache their last tensor.
+                    StreamKey key = StreamKey.of(rep + 2, "bench." + init);
+                    long s = System.nanoTime();
+                    dev.initium.engine.TensorFiller.fill(b, fill, key, dims, t, dev.initium.tensor.Region.all(dims), buf);
+                    double sec = (System.nanoTime() - s) / 1e9;
+                    double dist = Double.NaN;
+                    if (fill instanceof dev.initium.init.TensorFill.Elementwise e) {
+                        s = System.nanoTime();
+                        b.fill(buf, key, e.distribution().resolve(t), 0, numel);
+                        dist = (System.nanoTime() - s) / 1e9;
+                    }
+                    if (rep >= 0) {
+                        scheme[rep] = sec;
+                        plain[rep] = dist;
+                    }
+                }
+                double sec = median(scheme);
+                double gbps = numel * t.bytes() / sec / 1e9;
+                double distSec = median(plain);
+                double distGbps = numel * t.bytes() / distSec / 1e9;
+                if (json) {
+                    out.printf(Locale.ROOT, "{\"init\":\"%s\",\"shape\":\"%s\",\"dtype\":\"%s\",\"threads\":%d,\"backend\":\"%s\",\"seconds\":%.4f,"
+                                    + "\"gbps\":%.4f,\"dist_gbps\":%.4f,\"ratio\":%.4f}%n", initializer.describe(), String.join(",", shape == null ? "4096,4096" : shape),
+                            t.cliName(), n, b.name(), sec, gbps, distGbps, gbps / distGbps);
+                } else {
+                    out.printf(Locale.ROOT, "%s %s %s on %s, %d threads: %.3f s (%.2f GB/s)%s%n", initializer.describe(),
+                            shape == null ? "4096,4096" : shape, t.cliName(), b.name(), n, sec, gbps,
+                            Double.isNaN(distSec) ? " (structured: no plain distribution to compare)"
+                                    : String.format(Locale.ROOT, "; its distribution alone %.2f GB/s; ratio %.3f", distGbps, gbps / distGbps));
+                }
+            }
+        }
+        out.flush();
+        return 0;
     }
 
     /** Seconds for MemorySegment.fill of the whole buffer, split into one slice per thread. */

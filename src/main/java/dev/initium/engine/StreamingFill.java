@@ -1,6 +1,8 @@
 package dev.initium.engine;
 
-import dev.initium.dist.TransformParams;
+import dev.initium.dist.DType;
+import dev.initium.init.TensorFill;
+import dev.initium.tensor.Region;
 import dev.initium.rng.StreamKey;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -41,25 +43,24 @@ public final class StreamingFill implements AutoCloseable {
     }
 
     /**
-     * Writes the elements to {@code out} at its current position; {@code progress} receives the
-     * bytes written after each chunk.
+     * Writes {@code region} of the tensor (key, shape, dtype) initialised by {@code fill} to
+     * {@code out}, in the region's C order, chunk by chunk; {@code progress} receives the bytes
+     * written after each chunk.
      */
-    public void write(StreamKey key, TransformParams p, long start, long end, WritableByteChannel out, LongConsumer progress) {
-        int bytes = p.dtype().bytes();
-        long perChunk = chunkBytes / bytes;
+    public void write(TensorFill fill, StreamKey key, long[] shape, DType dtype, Region region, WritableByteChannel out, LongConsumer progress) {
+        int bytes = dtype.bytes();
         Future<?> pending = null;
         int which = 0;
         try {
-            for (long s = start; s < end; s += perChunk) {
-                long e = Math.min(end, s + perChunk);
+            for (Region piece : region.pieces(chunkBytes / bytes)) {
                 MemorySegment buf = buffers[which];
-                backend.fill(buf, key, p, s, e);
+                long n = piece.size() * bytes;
+                TensorFiller.fill(backend, fill, key, shape, dtype, piece, buf);
                 await(pending);
-                ByteBuffer view = buf.asSlice(0, (e - s) * bytes).asByteBuffer();
-                long written = (e - s) * bytes;
+                ByteBuffer view = buf.asSlice(0, n).asByteBuffer();
                 pending = writer.submit(() -> {
                     writeFully(out, view);
-                    progress.accept(written);
+                    progress.accept(n);
                     return null;
                 });
                 which ^= 1;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.initium.rng.StreamKey;
 import dev.initium.testing.Fills;
+import dev.initium.testing.Stats;
 import java.util.Arrays;
 import java.util.function.DoubleUnaryOperator;
 import java.util.stream.Stream;
@@ -23,7 +24,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class StatisticalTest {
     static final int N = 1 << 20;
-    static final double KS_CRITICAL_0_001 = 1.9495;
 
     static Stream<Arguments> cases() {
         Stream.Builder<Arguments> b = Stream.builder();
@@ -43,12 +43,12 @@ class StatisticalTest {
     @MethodSource("cases")
     void matchesItsDistribution(Distribution dist, DType dtype) {
         float[] x = Fills.values(dist.resolve(dtype), StreamKey.of(20251129L, "stat/" + dist.name()), 12345, N, 2);
-        DoubleUnaryOperator cdf = cdf(dist);
-        double d = ksStatistic(x, cdf, dtype);
-        double critical = KS_CRITICAL_0_001 / Math.sqrt(N);
+        DoubleUnaryOperator cdf = Stats.cdf(dist);
+        double d = Stats.ksStatistic(x, cdf, dtype);
+        double critical = Stats.KS_CRITICAL_0_001 / Math.sqrt(N);
         assertTrue(d < critical, dist + " " + dtype + ": KS D = " + d + " >= " + critical);
 
-        double[] moments = moments(dist);
+        double[] moments = Stats.moments(dist);
         double mean = Arrays.stream(toDouble(x)).average().orElseThrow();
         double var = Arrays.stream(toDouble(x)).map(v -> (v - mean) * (v - mean)).sum() / (N - 1);
         double seMean = Math.sqrt(moments[1] / N);
@@ -82,75 +82,5 @@ class StatisticalTest {
             d[i] = x[i];
         }
         return d;
-    }
-
-    static DoubleUnaryOperator cdf(Distribution dist) {
-        return switch (dist) {
-            case Distribution.Uniform u -> v -> Math.min(1, Math.max(0, (v - u.low()) / (u.high() - u.low())));
-            case Distribution.Normal n -> v -> NormalCdf.cdf((v - n.mean()) / n.std());
-            case Distribution.TruncatedNormal t -> {
-                double pa = NormalCdf.cdf((t.a() - t.mean()) / t.std());
-                double pb = NormalCdf.cdf((t.b() - t.mean()) / t.std());
-                yield v -> Math.min(1, Math.max(0, (NormalCdf.cdf((v - t.mean()) / t.std()) - pa) / (pb - pa)));
-            }
-        };
-    }
-
-    /** Mean and variance of the law. */
-    static double[] moments(Distribution dist) {
-        return switch (dist) {
-            case Distribution.Uniform u -> new double[] {(u.low() + u.high()) / 2, Math.pow(u.high() - u.low(), 2) / 12};
-            case Distribution.Normal n -> new double[] {n.mean(), n.std() * n.std()};
-            case Distribution.TruncatedNormal t -> {
-                double a = (t.a() - t.mean()) / t.std();
-                double b = (t.b() - t.mean()) / t.std();
-                double z = NormalCdf.cdf(b) - NormalCdf.cdf(a);
-                double pdfA = Math.exp(-a * a / 2) / Math.sqrt(2 * Math.PI);
-                double pdfB = Math.exp(-b * b / 2) / Math.sqrt(2 * Math.PI);
-                double m = (pdfA - pdfB) / z;
-                double v = 1 + (a * pdfA - b * pdfB) / z - m * m;
-                yield new double[] {t.mean() + t.std() * m, t.std() * t.std() * v};
-            }
-        };
-    }
-
-    /**
-     * D = sup |ECDF - F| for the law of the rounded values: at each distinct value v, compare the
-     * ECDF just below and at v with F(lower rounding boundary) and F(upper rounding boundary).
-     */
-    static double ksStatistic(float[] x, DoubleUnaryOperator cdf, DType dtype) {
-        float[] s = x.clone();
-        Arrays.sort(s);
-        int n = s.length;
-        double d = 0;
-        int i = 0;
-        while (i < n) {
-            float v = s[i];
-            int j = i;
-            while (j < n && s[j] == v) {
-                j++;
-            }
-            double below = boundary(v, dtype, false);
-            double above = boundary(v, dtype, true);
-            d = Math.max(d, Math.abs((double) i / n - cdf.applyAsDouble(below)));
-            d = Math.max(d, Math.abs((double) j / n - cdf.applyAsDouble(above)));
-            i = j;
-        }
-        return d;
-    }
-
-    /** The midpoint between v and its neighbour in the dtype (above or below); v itself for float32. */
-    private static double boundary(float v, DType dtype, boolean above) {
-        if (dtype == DType.F32) {
-            return v;
-        }
-        float neighbour = v;
-        double step = above ? 1 : -1;
-        float probe = v;
-        while (neighbour == v) {
-            probe = (float) (probe + step * Math.max(Math.ulp(probe), Float.MIN_NORMAL));
-            neighbour = HalfFloats.roundTo(probe, dtype);
-        }
-        return (v + (double) neighbour) / 2;
     }
 }

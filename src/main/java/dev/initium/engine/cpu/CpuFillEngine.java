@@ -105,7 +105,37 @@ public final class CpuFillEngine implements FillBackend {
                 kernel.fill(dst, (s - start) * params.dtype().bytes(), key, params, s, e);
             }
         };
-        int helpers = (int) Math.min(threads - 1, lastChunk - firstChunk);
+        runOnAll(worker, (int) Math.min(threads - 1, lastChunk - firstChunk));
+    }
+
+    /**
+     * Fills several runs {flatStart, length, dstElementOffset} of one tensor (the runs of a box
+     * region): long runs one after another with all threads each, short runs spread over the threads.
+     */
+    public void fillRuns(MemorySegment dst, StreamKey key, TransformParams params, java.util.List<long[]> runs) {
+        int bytes = params.dtype().bytes();
+        long total = 0;
+        for (long[] r : runs) {
+            total += r[1];
+        }
+        boolean shareable = dst.isAccessibleBy(OTHER_THREAD);
+        if (pool == null || !shareable || total / runs.size() >= CHUNK) {
+            for (long[] r : runs) {
+                fill(dst.asSlice(r[2] * bytes, r[1] * bytes), key, params, r[0], r[0] + r[1]);
+            }
+            return;
+        }
+        AtomicLong next = new AtomicLong();
+        Runnable worker = () -> {
+            for (long i = next.getAndIncrement(); i < runs.size(); i = next.getAndIncrement()) {
+                long[] r = runs.get((int) i);
+                kernel.fill(dst, r[2] * bytes, key, params, r[0], r[0] + r[1]);
+            }
+        };
+        runOnAll(worker, (int) Math.min(threads - 1, runs.size() - 1));
+    }
+
+    private void runOnAll(Runnable worker, int helpers) {
         List<Future<?>> futures = new ArrayList<>(helpers);
         for (int t = 0; t < helpers; t++) {
             futures.add(pool.submit(worker));

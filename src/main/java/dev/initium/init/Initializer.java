@@ -1,0 +1,38 @@
+package dev.initium.init;
+
+import dev.initium.dist.DType;
+import java.util.Map;
+
+/**
+ * An initializer: a pure function of (seed, tensor name, shape, dtype) and its parameters. The
+ * seed and name pick the Philox stream ({@link dev.initium.rng.StreamKey}); {@link #resolve} turns
+ * shape and dtype into what to compute.
+ *
+ * {@snippet :
+ * Initializer xavier = Schemes.create("xavier_uniform", Map.of("gain", "1.0"), Layout.TORCH);
+ * TensorFill fill = xavier.resolve(new long[] {4096, 11008}, DType.BF16);
+ * }
+ */
+public interface Initializer {
+
+    /** The scheme's canonical name. */
+    String scheme();
+
+    /** The parameters the caller gave (defaults not repeated), for metadata. */
+    Map<String, String> parameters();
+
+    /** What to compute for a tensor of {@code shape} and {@code dtype}; fails with a clear message for shapes without fans. */
+    TensorFill resolve(long[] shape, DType dtype);
+
+    /** "scheme" or "scheme(k=v, ...)" for metadata and logs. */
+    default String describe() {
+        Map<String, String> p = parameters();
+        if (p.isEmpty()) {
+            return scheme();
+        }
+        StringBuilder s = new StringBuilder(scheme()).append('(');
+        p.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .forEach(e -> s.append(s.charAt(s.length() - 1) == '(' ? "" : ", ").append(e.getKey()).append('=').append(e.getValue()));
+        return s.append(')').toString();
+    }
+}
