@@ -10,6 +10,7 @@ import dev.initium.engine.cpu.ChunkKernels;
 import dev.initium.engine.cpu.CpuFillEngine;
 import dev.initium.rng.StreamKey;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
@@ -59,6 +60,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "One JSON object per line instead of a table.")
     boolean json;
 
+    @Option(names = "--write", description = "Measure materialize's two halves in one run: filling --size bytes in 64 MiB chunks, and writing --size bytes to a file in this directory (FileChannel, then fsync).")
+    Path write;
+
     @Option(names = "--init", description = "Measure this initializer scheme on --shape instead of the distributions: its fill against the plain fill of its distribution (elementwise schemes), or its time (structured ones).")
     String init;
 
@@ -94,6 +98,9 @@ final class BenchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         if (init != null) {
             return benchInit(out, n);
+        }
+        if (write != null) {
+            return benchWrite(out, n, bytes, ds.get(0), ts.get(ts.size() > 1 ? 1 : 0));
         }
         Measurement m = backend.equals("cpu") ? measureCpu(bytes, n, ds, ts) : measureDevice(bytes, n, ds, ts);
         if (!json) {
@@ -236,6 +243,58 @@ final class BenchCommand implements Callable<Integer> {
                                     : String.format(Locale.ROOT, "; its distribution alone %.2f GB/s; ratio %.3f", distGbps, gbps / distGbps));
                 }
             }
+        }
+        out.flush();
+        return 0;
+    }
+
+    /**
+     * {@code --write DIR}: (a) the fill of --size bytes through the streaming path's 64 MiB chunks,
+     * (b) the write of --size bytes to a temporary file in DIR through the same FileChannel path with
+     * a final fsync; materialize should take at most 1.25 times the larger.
+     */
+    private int benchWrite(PrintWriter out, int n, long bytes, Distribution d, DType t) throws Exception {
+        dev.initium.io.AtomicFile.checkWritableDirectory(write.toAbsolutePath(), write.resolve("bench"));
+        long chunk = dev.initium.engine.StreamingFill.DEFAULT_CHUNK_BYTES;
+        long elements = chunk / t.bytes();
+        double fillSec;
+        double writeSec;
+        try (Arena arena = Arena.ofShared(); FillBackend b = Backends.open(backend, n)) {
+            MemorySegment buf = arena.allocate(chunk, 64);
+            TransformParams p = d.resolve(t);
+            for (int warm = 0; warm < 8; warm++) {
+                b.fill(buf, StreamKey.of(2, "bench.warm-up"), p, 0, elements);
+            }
+            long s = System.nanoTime();
+            for (long done = 0, i = 0; done < bytes; done += chunk, i++) {
+                b.fill(buf, StreamKey.of(1, "bench.write"), p, i * elements, (i + 1) * elements);
+            }
+            fillSec = (System.nanoTime() - s) / 1e9;
+            java.nio.file.Path tmp = write.resolve(".initium-bench-write.tmp");
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.TRUNCATE_EXISTING, java.nio.file.StandardOpenOption.WRITE)) {
+                s = System.nanoTime();
+                for (long done = 0; done < bytes; done += chunk) {
+                    java.nio.ByteBuffer v = buf.asByteBuffer();
+                    while (v.hasRemaining()) {
+                        ch.write(v);
+                    }
+                }
+                ch.force(true);
+                writeSec = (System.nanoTime() - s) / 1e9;
+            } finally {
+                java.nio.file.Files.deleteIfExists(tmp);
+            }
+        }
+        double budget = 1.25 * Math.max(fillSec, writeSec);
+        if (json) {
+            out.printf(Locale.ROOT, "{\"bytes\":%d,\"dist\":\"%s\",\"dtype\":\"%s\",\"threads\":%d,\"fill_seconds\":%.3f,\"fill_gbps\":%.3f,"
+                    + "\"write_seconds\":%.3f,\"write_gbps\":%.3f,\"materialize_budget_seconds\":%.3f}%n", bytes, d.name(), t.cliName(), n,
+                    fillSec, bytes / fillSec / 1e9, writeSec, bytes / writeSec / 1e9, budget);
+        } else {
+            out.printf(Locale.ROOT, "fill  %d bytes of %s %s: %.2f s (%.2f GB/s)%nwrite %d bytes to %s: %.2f s (%.2f GB/s)%n"
+                            + "materialize of as many bytes should take at most 1.25 x %.2f s = %.2f s%n", bytes, d.name(), t.cliName(), fillSec,
+                    bytes / fillSec / 1e9, bytes, write, writeSec, bytes / writeSec / 1e9, Math.max(fillSec, writeSec), budget);
         }
         out.flush();
         return 0;

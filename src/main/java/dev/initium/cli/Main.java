@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "initium", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Counter-based, bit-reproducible weight initialisation.",
-        subcommands = {RandomCommand.class, FillCommand.class, SchemesCommand.class, BenchCommand.class, BackendsCommand.class,
+        subcommands = {MaterializeCommand.class, VerifyCommand.class, RandomCommand.class, FillCommand.class, SchemesCommand.class,
+            BenchCommand.class, BackendsCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** Exit code for bad input. */

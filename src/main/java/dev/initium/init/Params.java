@@ -92,8 +92,8 @@ public final class Params {
         return (long) d;
     }
 
-    /** The values the caller gave, for metadata. */
+    /** The values the caller gave, sorted by name (so that everything derived from them is deterministic). */
     public Map<String, String> given() {
-        return Map.copyOf(values);
+        return java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(values));
     }
 }

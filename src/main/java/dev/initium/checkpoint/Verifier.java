@@ -1,0 +1,199 @@
+package dev.initium.checkpoint;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.initium.engine.FillBackend;
+import dev.initium.engine.TensorFiller;
+import dev.initium.init.TensorFill;
+import dev.initium.io.SafetensorsFile;
+import dev.initium.model.ModelPlan;
+import dev.initium.model.TensorPlan;
+import dev.initium.rng.StreamKey;
+import dev.initium.tensor.Region;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/**
+ * Recomputes a checkpoint and compares it with the files: every tensor in full, or
+ * {@code sampleChunks} chunks of {@link #CHUNK_ELEMENTS} elements drawn at random (deterministically)
+ * across the tensors, weighted by size. Reports every tensor that is missing, has the wrong dtype or
+ * shape, differs, or is not in the plan.
+ */
+public final class Verifier {
+    /** Elements per compared chunk. */
+    static final long CHUNK_ELEMENTS = 1L << 20;
+
+    /**
+     * One problem found.
+     *
+     * @param file    the file
+     * @param tensor  the tensor
+     * @param problem what is wrong
+     */
+    public record Mismatch(String file, String tensor, String problem) {
+        @Override
+        public String toString() {
+            return file + ": " + tensor + ": " + problem;
+        }
+    }
+
+    private Verifier() {
+    }
+
+    /** The problems of the checkpoint in {@code dir} against {@code plan}; empty when it verifies. */
+    public static List<Mismatch> verify(ModelPlan plan, Path dir, long seed, FillBackend backend, int sampleChunks) throws IOException {
+        Map<String, String> fileOf = locate(dir);
+        Map<String, SafetensorsFile> headers = new HashMap<>();
+        List<Mismatch> out = new ArrayList<>();
+        Set<String> planned = new HashSet<>();
+        List<TensorPlan> present = new ArrayList<>();
+        for (TensorPlan t : plan.tensors()) {
+            planned.add(t.name());
+            String file = fileOf.get(t.name());
+            if (file == null) {
+                out.add(new Mismatch("-", t.name(), "missing from the checkpoint"));
+                continue;
+            }
+            SafetensorsFile h = header(dir, file, headers, out);
+            if (h == null) {
+                continue;
+            }
+            SafetensorsFile.Tensor st = h.tensor(t.name());
+            if (st == null) {
+                out.add(new Mismatch(file, t.name(), "missing from the file (the index names it)"));
+            } else if (!st.dtype().equals(t.dtype().safetensorsName()) || !Arrays.equals(st.shape(), t.shape())) {
+                out.add(new Mismatch(file, t.name(), "is " + st.dtype() + Arrays.toString(st.shape()) + ", expected "
+                        + t.dtype().safetensorsName() + Arrays.toString(t.shape())));
+            } else {
+                present.add(t);
+            }
+        }
+        for (Map.Entry<String, String> e : fileOf.entrySet()) {
+            if (!planned.contains(e.getKey())) {
+                out.add(new Mismatch(e.getValue(), e.getKey(), "is not in the model"));
+            }
+        }
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment expected = arena.allocate(CHUNK_ELEMENTS * 4, 64);
+            MemorySegment actual = arena.allocate(CHUNK_ELEMENTS * 4, 64);
+            if (sampleChunks <= 0) {
+                for (TensorPlan t : present) {
+                    for (long s = 0; s < t.numel(); s += CHUNK_ELEMENTS) {
+                        if (!compare(dir, fileOf.get(t.name()), headers, t, seed, backend, s, Math.min(t.numel(), s + CHUNK_ELEMENTS), expected, actual, out)) {
+                            break;
+                        }
+                    }
+                }
+            } else {
+                sample(dir, fileOf, headers, present, seed, backend, sampleChunks, expected, actual, out);
+            }
+        }
+        return out;
+    }
+
+    private static void sample(Path dir, Map<String, String> fileOf, Map<String, SafetensorsFile> headers, List<TensorPlan> present, long seed,
+                               FillBackend backend, int k, MemorySegment expected, MemorySegment actual, List<Mismatch> out) throws IOException {
+        long total = 0;
+        for (TensorPlan t : present) {
+            total += t.numel();
+        }
+        if (total == 0) {
+            return;
+        }
+        SplittableRandom r = new SplittableRandom(seed ^ 0x5A17CE5L);
+        Set<String> failed = new HashSet<>();
+        for (int i = 0; i < k; i++) {
+            long pick = r.nextLong(total);
+            for (TensorPlan t : present) {
+                if (pick < t.numel()) {
+                    long s = Math.max(0, Math.min(pick, t.numel() - CHUNK_ELEMENTS));
+                    if (!failed.contains(t.name()) && !compare(dir, fileOf.get(t.name()), headers, t, seed, backend, s,
+                            Math.min(t.numel(), s + CHUNK_ELEMENTS), expected, actual, out)) {
+                        failed.add(t.name());
+                    }
+                    break;
+                }
+                pick -= t.numel();
+            }
+        }
+    }
+
+    /** Compares elements [s, e) of tensor t; records a mismatch and returns false when they differ. */
+    private static boolean compare(Path dir, String file, Map<String, SafetensorsFile> headers, TensorPlan t, long seed, FillBackend backend,
+                                   long s, long e, MemorySegment expected, MemorySegment actual, List<Mismatch> out) throws IOException {
+        int b = t.dtype().bytes();
+        long n = (e - s) * b;
+        TensorFill fill = t.initializer().resolve(t.shape(), t.dtype());
+        TensorFiller.fill(backend, fill, StreamKey.of(seed, t.name()), t.shape(), t.dtype(), new Region.Flat(s, e), expected);
+        SafetensorsFile h = headers.get(file);
+        long pos = h.dataStart() + h.tensor(t.name()).begin() + s * b;
+        try (FileChannel ch = FileChannel.open(dir.resolve(file), StandardOpenOption.READ)) {
+            java.nio.ByteBuffer buf = actual.asSlice(0, n).asByteBuffer();
+            while (buf.hasRemaining()) {
+                if (ch.read(buf, pos + buf.position()) < 0) {
+                    out.add(new Mismatch(file, t.name(), "file ends early"));
+                    return false;
+                }
+            }
+        }
+        long at = expected.asSlice(0, n).mismatch(actual.asSlice(0, n));
+        if (at >= 0) {
+            long element = s + at / b;
+            long count = 0;
+            for (long i = at / b; i < e - s; i++) {
+                if (expected.asSlice(i * b, b).mismatch(actual.asSlice(i * b, b)) >= 0) {
+                    count++;
+                }
+            }
+            out.add(new Mismatch(file, t.name(), "differs from element " + element + " on (" + count + " of the " + (e - s)
+                    + " elements of [" + s + ", " + e + ") differ)"));
+            return false;
+        }
+        return true;
+    }
+
+    private static SafetensorsFile header(Path dir, String file, Map<String, SafetensorsFile> headers, List<Mismatch> out) {
+        if (headers.containsKey(file)) {
+            return headers.get(file);
+        }
+        SafetensorsFile h = null;
+        try {
+            h = SafetensorsFile.read(dir.resolve(file));
+        } catch (IOException e) {
+            out.add(new Mismatch(file, "-", "unreadable: " + e.getMessage()));
+        }
+        headers.put(file, h);
+        return h;
+    }
+
+    /** Tensor name to file: from the index when there is one, else model.safetensors's header. */
+    private static Map<String, String> locate(Path dir) throws IOException {
+        Map<String, String> fileOf = new HashMap<>();
+        Path index = dir.resolve(ShardLayout.INDEX);
+        if (Files.isRegularFile(index)) {
+            JsonNode map = new ObjectMapper().readTree(Files.readString(index)).path("weight_map");
+            map.fields().forEachRemaining(e -> fileOf.put(e.getKey(), e.getValue().asText()));
+            return fileOf;
+        }
+        Path single = dir.resolve(ShardLayout.SINGLE);
+        if (Files.isRegularFile(single)) {
+            for (SafetensorsFile.Tensor t : SafetensorsFile.read(single).tensors()) {
+                fileOf.put(t.name(), ShardLayout.SINGLE);
+            }
+        }
+        return fileOf;
+    }
+}

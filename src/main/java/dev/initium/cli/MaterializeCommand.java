@@ -1,0 +1,106 @@
+package dev.initium.cli;
+
+import dev.initium.InvalidArgumentException;
+import dev.initium.backend.Backends;
+import dev.initium.checkpoint.CheckpointWriter;
+import dev.initium.checkpoint.ClusterEnv;
+import dev.initium.checkpoint.Progress;
+import dev.initium.dist.DType;
+import dev.initium.engine.FillBackend;
+import dev.initium.engine.cpu.CpuFillEngine;
+import dev.initium.model.ModelPlan;
+import dev.initium.model.Models;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code initium materialize}: a model's complete initial checkpoint as Hugging Face safetensors,
+ * from a config.json or an Initium model spec, on one machine or as one rank of many.
+ */
+@Command(name = "materialize", mixinStandardHelpOptions = true,
+        description = "Write a model's initial weights as Hugging Face safetensors (from config.json or an Initium model spec).")
+final class MaterializeCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", required = true, description = "A Hugging Face config.json or an Initium model spec (JSON).")
+    Path model;
+
+    @Option(names = "--out", required = true, description = "Output directory.")
+    Path out;
+
+    @Option(names = "--seed", defaultValue = "0", description = "64-bit seed. Default ${DEFAULT-VALUE}.")
+    String seed;
+
+    @Option(names = "--dtype", description = "f32, bf16 or f16. Default: the config's torch_dtype (float32 when absent), or the spec's.")
+    String dtype;
+
+    @Option(names = "--backend", defaultValue = "cpu", description = "cpu, cuda, cuda:N, opencl, opencl-gpu or auto. Default ${DEFAULT-VALUE}.")
+    String backend;
+
+    @Option(names = "--threads", description = "CPU worker threads. Default: all processors.")
+    Integer threads;
+
+    @Option(names = "--max-shard-size", defaultValue = "5GB", description = "Largest file before a new one starts (as transformers). Default ${DEFAULT-VALUE}.")
+    String maxShardSize;
+
+    @Option(names = "--init", description = "A scheme set (megatron, olmo-mitchell, mup:width_mult=M) or PATTERN=SCHEME[:k=v,...] for the parameters whose name contains PATTERN; repeatable.")
+    List<String> inits;
+
+    @Option(names = "--rank", description = "This process's rank (else RANK, SLURM_PROCID or JOB_COMPLETION_INDEX).")
+    Integer rank;
+
+    @Option(names = "--world-size", description = "Number of processes (else WORLD_SIZE or SLURM_NTASKS).")
+    Integer worldSize;
+
+    @Option(names = "--resume", description = "Continue an interrupted run: keep the complete shards whose checksums verify.")
+    boolean resume;
+
+    @Option(names = "--force", description = "Overwrite existing output.")
+    boolean force;
+
+    @Option(names = "--quiet", description = "No progress and no summary.")
+    boolean quiet;
+
+    @Override
+    public Integer call() {
+        if (resume && force) {
+            throw new InvalidArgumentException("give --resume or --force, not both");
+        }
+        DType t = dtype == null ? null : DType.parse(dtype);
+        long maxShard = Args.bytes(maxShardSize);
+        long s = Args.u64("--seed", seed);
+        ClusterEnv env = ClusterEnv.resolve(rank, worldSize, System.getenv());
+        ModelPlan plan = Models.load(model, t, inits);
+        int n = threads == null ? CpuFillEngine.defaultThreads() : threads;
+        if (n < 1) {
+            throw new InvalidArgumentException("--threads = " + n + ": must be >= 1");
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        // Insertion-ordered: the header bytes must be the same in every process (Map.of's order is not).
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("initium.version", Version.current());
+        meta.put("initium.architecture", plan.architecture());
+        CheckpointWriter.Result r;
+        try (FillBackend b = Backends.open(backend, n)) {
+            r = CheckpointWriter.write(plan, out, b, new CheckpointWriter.Options(s, maxShard, resume, force, env, meta),
+                    Progress.detect(quiet), err);
+        }
+        if (!quiet) {
+            err.printf(Locale.ROOT, "materialize: %s, %d tensors, wrote %d of %d files (%d kept), %.2f GB in %.1f s (%.2f GB/s) to %s [rank %d of %d, %s]%n",
+                    plan.architecture(), r.tensors(), r.written(), r.files().size(), r.kept(), r.bytes() / 1e9, r.seconds(),
+                    r.seconds() > 0 ? r.bytes() / r.seconds() / 1e9 : 0, out, env.rank(), env.worldSize(), env.source());
+            err.flush();
+        }
+        return 0;
+    }
+}
