@@ -23,7 +23,9 @@ command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,driver_version,m
 bin/initium backends | tee "$out/backends.txt"
 
 echo "== CUDA equivalence suite"
-cp="target/classes:target/test-classes:$(ls target/lib/*.jar target/test-lib/*.jar | grep -v console-standalone | tr '\n' ':')"
+lib=target/lib; jarpath=target/classes
+if [ -f target/gpu/initium.jar ]; then lib=target/gpu/lib; jarpath=target/gpu/initium.jar; export INITIUM_JAR="$root/target/gpu/initium.jar"; fi
+cp="$jarpath:target/test-classes:$(ls $lib/*.jar target/test-lib/*.jar | grep -v console-standalone | tr '\n' ':')"
 INITIUM_REQUIRE_BACKENDS=cuda "$java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
   -jar target/test-lib/junit-platform-console-standalone-*.jar execute --class-path "$cp" \
   --select-class dev.initium.backend.EquivalenceSuiteTest --details=summary --disable-banner 2>&1 | tee "$out/equivalence.txt"
