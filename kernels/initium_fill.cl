@@ -8,14 +8,14 @@
 #define INITIUM_CL_F32(NAME, KIND) \
 __kernel void NAME(__global float *out, ulong start, ulong count, uint k0, uint k1, uint c2, uint c3, \
                    float offset, float scale, float pa, float qb, float d, float lo, float hi) { \
-    initium_fill_f32(KIND, out, start, count, k0, k1, c2, c3, offset, scale, pa, qb, d, lo, hi, \
+    initium_fill(KIND, 0, out, start, count, k0, k1, c2, c3, offset, scale, pa, qb, d, lo, hi, \
                      get_global_id(0), get_global_size(0)); \
 }
 
 #define INITIUM_CL_HALF(NAME, KIND, DTYPE) \
 __kernel void NAME(__global ushort *out, ulong start, ulong count, uint k0, uint k1, uint c2, uint c3, \
                    float offset, float scale, float pa, float qb, float d, float lo, float hi) { \
-    initium_fill_half(KIND, DTYPE, out, start, count, k0, k1, c2, c3, offset, scale, pa, qb, d, lo, hi, \
+    initium_fill(KIND, DTYPE, out, start, count, k0, k1, c2, c3, offset, scale, pa, qb, d, lo, hi, \
                       get_global_id(0), get_global_size(0)); \
 }
 

@@ -12,7 +12,7 @@ extern "C" __global__ void NAME(float *out, unsigned long long start, unsigned l
         float offset, float scale, float pa, float qb, float d, float lo, float hi) { \
     unsigned long long gid = (unsigned long long) blockIdx.x * blockDim.x + threadIdx.x; \
     unsigned long long gsize = (unsigned long long) gridDim.x * blockDim.x; \
-    initium_fill_f32(KIND, out, start, count, k0, k1, c2, c3, offset, scale, pa, qb, d, lo, hi, gid, gsize); \
+    initium_fill(KIND, 0, out, start, count, k0, k1, c2, c3, offset, scale, pa, qb, d, lo, hi, gid, gsize); \
 }
 
 #define INITIUM_CU_HALF(NAME, KIND, DTYPE) \
@@ -21,7 +21,7 @@ extern "C" __global__ void NAME(unsigned short *out, unsigned long long start, u
         float offset, float scale, float pa, float qb, float d, float lo, float hi) { \
     unsigned long long gid = (unsigned long long) blockIdx.x * blockDim.x + threadIdx.x; \
     unsigned long long gsize = (unsigned long long) gridDim.x * blockDim.x; \
-    initium_fill_half(KIND, DTYPE, out, start, count, k0, k1, c2, c3, offset, scale, pa, qb, d, lo, hi, gid, gsize); \
+    initium_fill(KIND, DTYPE, out, start, count, k0, k1, c2, c3, offset, scale, pa, qb, d, lo, hi, gid, gsize); \
 }
 
 INITIUM_CU_F32(initium_fill_uniform_f32, INITIUM_KIND_UNIFORM)

@@ -24,28 +24,48 @@ INITIUM_FN float initium_value(int kind, const initium_u32 w[4], int lane, float
     return initium_truncated_normal(w[lane], pa, qb, d, offset, scale, lo, hi);
 }
 
-/* dtype: 0 float32 bits, 1 bfloat16, 2 float16 (DType ordinal). */
-INITIUM_FN initium_u16 initium_half_bits(int dtype, float x) {
-    return dtype == 1 ? initium_bf16_bits(x) : initium_f16_bits(x);
+/* Element i of out := x in dtype 0 float32, 1 bfloat16, 2 float16 (DType ordinal). */
+INITIUM_FN void initium_store(INITIUM_GLOBAL void *out, initium_u64 i, int dtype, float x) {
+    if (dtype == 0) {
+        ((INITIUM_GLOBAL float *) out)[i] = x;
+    } else {
+        ((INITIUM_GLOBAL initium_u16 *) out)[i] = dtype == 1 ? initium_bf16_bits(x) : initium_f16_bits(x);
+    }
 }
 
-INITIUM_FN void initium_fill_f32(int kind, INITIUM_GLOBAL float *out, initium_u64 start, initium_u64 count,
-                                 initium_u32 k0, initium_u32 k1, initium_u32 c2, initium_u32 c3,
-                                 float offset, float scale, float pa, float qb, float d, float lo, float hi,
-                                 initium_u64 gid, initium_u64 gsize) {
+/* Elements i .. i+3 of out := the four values, with one wide store (the caller checked alignment). */
+INITIUM_FN void initium_store4(INITIUM_GLOBAL void *out, initium_u64 i, int dtype, float a, float b, float c, float d) {
+    if (dtype == 0) {
+        INITIUM_STORE4_F32((INITIUM_GLOBAL float *) out + i, a, b, c, d);
+    } else if (dtype == 1) {
+        INITIUM_STORE4_U16((INITIUM_GLOBAL initium_u16 *) out + i, initium_bf16_bits(a), initium_bf16_bits(b), initium_bf16_bits(c), initium_bf16_bits(d));
+    } else {
+        INITIUM_STORE4_U16((INITIUM_GLOBAL initium_u16 *) out + i, initium_f16_bits(a), initium_f16_bits(b), initium_f16_bits(c), initium_f16_bits(d));
+    }
+}
+
+/*
+ * Fills elements [start, start + count) of tensor (kind, key (k0, k1), stream (c2, c3), params)
+ * into out (element i at out[i - start]) in dtype; this work item takes blocks gid, gid + gsize, ...
+ * kind and dtype are compile-time constants in every entry point, so their branches fold away.
+ */
+INITIUM_FN void initium_fill(int kind, int dtype, INITIUM_GLOBAL void *out, initium_u64 start, initium_u64 count,
+                             initium_u32 k0, initium_u32 k1, initium_u32 c2, initium_u32 c3,
+                             float offset, float scale, float pa, float qb, float d, float lo, float hi,
+                             initium_u64 gid, initium_u64 gsize) {
     if (count == 0) {
         return;
     }
     initium_u64 end = start + count;
     initium_u64 first = start >> 2;
     initium_u64 last = (end - 1) >> 2;
-    int wide = (start & 3) == 0 && INITIUM_ALIGNED(out, 16);
+    int wide = (start & 3) == 0 && INITIUM_ALIGNED(out, dtype == 0 ? 16 : 8);
     for (initium_u64 b = first + gid; b <= last; b += gsize) {
         initium_u32 w[4];
         initium_block(b, c2, c3, k0, k1, w);
         initium_u64 e0 = b << 2;
         if (wide && e0 + 4 <= end) {
-            INITIUM_STORE4_F32(out + (e0 - start),
+            initium_store4(out, e0 - start, dtype,
                 initium_value(kind, w, 0, offset, scale, pa, qb, d, lo, hi),
                 initium_value(kind, w, 1, offset, scale, pa, qb, d, lo, hi),
                 initium_value(kind, w, 2, offset, scale, pa, qb, d, lo, hi),
@@ -54,39 +74,7 @@ INITIUM_FN void initium_fill_f32(int kind, INITIUM_GLOBAL float *out, initium_u6
             for (int lane = 0; lane < 4; lane++) {
                 initium_u64 e = e0 + (initium_u64) lane;
                 if (e >= start && e < end) {
-                    out[e - start] = initium_value(kind, w, lane, offset, scale, pa, qb, d, lo, hi);
-                }
-            }
-        }
-    }
-}
-
-INITIUM_FN void initium_fill_half(int kind, int dtype, INITIUM_GLOBAL initium_u16 *out, initium_u64 start, initium_u64 count,
-                                  initium_u32 k0, initium_u32 k1, initium_u32 c2, initium_u32 c3,
-                                  float offset, float scale, float pa, float qb, float d, float lo, float hi,
-                                  initium_u64 gid, initium_u64 gsize) {
-    if (count == 0) {
-        return;
-    }
-    initium_u64 end = start + count;
-    initium_u64 first = start >> 2;
-    initium_u64 last = (end - 1) >> 2;
-    int wide = (start & 3) == 0 && INITIUM_ALIGNED(out, 8);
-    for (initium_u64 b = first + gid; b <= last; b += gsize) {
-        initium_u32 w[4];
-        initium_block(b, c2, c3, k0, k1, w);
-        initium_u64 e0 = b << 2;
-        if (wide && e0 + 4 <= end) {
-            INITIUM_STORE4_U16(out + (e0 - start),
-                initium_half_bits(dtype, initium_value(kind, w, 0, offset, scale, pa, qb, d, lo, hi)),
-                initium_half_bits(dtype, initium_value(kind, w, 1, offset, scale, pa, qb, d, lo, hi)),
-                initium_half_bits(dtype, initium_value(kind, w, 2, offset, scale, pa, qb, d, lo, hi)),
-                initium_half_bits(dtype, initium_value(kind, w, 3, offset, scale, pa, qb, d, lo, hi)));
-        } else {
-            for (int lane = 0; lane < 4; lane++) {
-                initium_u64 e = e0 + (initium_u64) lane;
-                if (e >= start && e < end) {
-                    out[e - start] = initium_half_bits(dtype, initium_value(kind, w, lane, offset, scale, pa, qb, d, lo, hi));
+                    initium_store(out, e - start, dtype, initium_value(kind, w, lane, offset, scale, pa, qb, d, lo, hi));
                 }
             }
         }

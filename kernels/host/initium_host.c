@@ -44,13 +44,7 @@ int main(int argc, char **argv) {
         fprintf(stderr, "out of memory\n");
         return 1;
     }
-    if (dtype == 0) {
-        initium_fill_f32(kind, (float *) buf, start, count, k[0], k[1], k[2], k[3],
-                         p[0], p[1], p[2], p[3], p[4], p[5], p[6], 0, 1);
-    } else {
-        initium_fill_half(kind, dtype, (uint16_t *) buf, start, count, k[0], k[1], k[2], k[3],
-                          p[0], p[1], p[2], p[3], p[4], p[5], p[6], 0, 1);
-    }
+    initium_fill(kind, dtype, buf, start, count, k[0], k[1], k[2], k[3], p[0], p[1], p[2], p[3], p[4], p[5], p[6], 0, 1);
     FILE *f = fopen(argv[16], "wb");
     if (f == NULL || fwrite(buf, 1, bytes, f) != bytes || fclose(f) != 0) {
         fprintf(stderr, "cannot write %s\n", argv[16]);

@@ -77,32 +77,13 @@ public final class Philox4x32 {
      * {@code (lo(seed), hi(seed))}. This equals what cuRAND's {@code curand()} returns after
      * {@code curand_init(seed, stream, j, &state)}.
      *
-     * <p>Computes the whole block and keeps one lane; engines that need every word of a block call
-     * {@link #block} instead.
+     * <p>Computes the whole block and keeps one lane (the four-word scratch array does not escape,
+     * so the JIT keeps it in registers); engines that need every word of a block call {@link #block}.
      */
     public static int word(long seed, long stream, long j) {
         long b = (j >> 2) & 0x3FFFFFFFFFFFFFFFL;
-        int x0 = (int) b;
-        int x1 = (int) (b >> 32);
-        int x2 = (int) stream;
-        int x3 = (int) (stream >> 32);
-        int key0 = (int) seed;
-        int key1 = (int) (seed >> 32);
-        for (int r = 0; r < ROUNDS; r++) {
-            if (r > 0) {
-                key0 += W0;
-                key1 += W1;
-            }
-            long p0 = (M0 & MASK32) * (x0 & MASK32);
-            long p1 = (M1 & MASK32) * (x2 & MASK32);
-            int hi0 = (int) ((p0 >> 32) & MASK32);
-            int hi1 = (int) ((p1 >> 32) & MASK32);
-            x0 = hi1 ^ x1 ^ key0;
-            x1 = (int) p1;
-            x2 = hi0 ^ x3 ^ key1;
-            x3 = (int) p0;
-        }
-        int lane = (int) (j & 3);
-        return lane == 0 ? x0 : lane == 1 ? x1 : lane == 2 ? x2 : x3;
+        int[] x = new int[WORDS_PER_BLOCK];
+        block((int) b, (int) (b >> 32), (int) stream, (int) (stream >> 32), (int) seed, (int) (seed >> 32), ROUNDS, x, 0);
+        return x[(int) (j & 3)];
     }
 }
