@@ -233,9 +233,11 @@ final class BenchCommand implements Callable<Integer> {
                 double distSec = median(plain);
                 double distGbps = numel * t.bytes() / distSec / 1e9;
                 if (json) {
+                    String distJson = Double.isNaN(distSec) ? "null" : String.format(Locale.ROOT, "%.4f", distGbps);
+                    String ratioJson = Double.isNaN(distSec) ? "null" : String.format(Locale.ROOT, "%.4f", gbps / distGbps);
                     out.printf(Locale.ROOT, "{\"init\":\"%s\",\"shape\":\"%s\",\"dtype\":\"%s\",\"threads\":%d,\"backend\":\"%s\",\"seconds\":%.4f,"
-                                    + "\"gbps\":%.4f,\"dist_gbps\":%.4f,\"ratio\":%.4f}%n", initializer.describe(), String.join(",", shape == null ? "4096,4096" : shape),
-                            t.cliName(), n, b.name(), sec, gbps, distGbps, gbps / distGbps);
+                                    + "\"gbps\":%.4f,\"dist_gbps\":%s,\"ratio\":%s}%n", initializer.describe(), String.join(",", shape == null ? "4096,4096" : shape),
+                            t.cliName(), n, b.name(), sec, gbps, distJson, ratioJson);
                 } else {
                     out.printf(Locale.ROOT, "%s %s %s on %s, %d threads: %.3f s (%.2f GB/s)%s%n", initializer.describe(),
                             shape == null ? "4096,4096" : shape, t.cliName(), b.name(), n, sec, gbps,
