@@ -45,11 +45,15 @@ public final class Backends {
                 return CudaBackend.open(0);
             } catch (BackendUnavailableException e) {
                 LOG.log(System.Logger.Level.DEBUG, "auto: no CUDA: " + e.getMessage());
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "auto: CUDA is present but failed to start, trying the next backend: " + e.getMessage());
             }
             try {
                 return OpenClBackend.open(OpenClBackend.pick(true));
             } catch (BackendUnavailableException e) {
                 LOG.log(System.Logger.Level.DEBUG, "auto: no OpenCL GPU: " + e.getMessage());
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "auto: an OpenCL GPU is present but failed to start, using the CPU: " + e.getMessage());
             }
             return new CpuFillEngine(threads);
         }

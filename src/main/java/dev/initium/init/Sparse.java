@@ -20,7 +20,8 @@ import java.util.Arrays;
  * XOR {@link #MASK_STREAM_SALT}); in column c the ceil(sparsity * rows) rows with the smallest
  * (key, row) pairs are zeroed. A region therefore needs the keys of every row of its columns:
  * a column block costs rows x (its columns) key words; a row block costs the keys of the whole
- * tensor. The values elsewhere are the normal fill's, so any region equals that slice of the whole.
+ * tensor (the column thresholds are kept while one tensor is filled region by region). The values
+ * elsewhere are the normal fill's, so any region equals that slice of the whole.
  */
 final class Sparse implements TensorFill.Structured {
     /** XORed into the tensor's stream id to make the mask stream. */
@@ -28,6 +29,12 @@ final class Sparse implements TensorFill.Structured {
 
     private final double sparsity;
     private final double std;
+    /** Column thresholds of the last tensor, kept across the regions (chunks) of one tensor. */
+    private Columns cache;
+
+    /** The thresholds known so far of the columns of one tensor. */
+    private record Columns(StreamKey key, long[] shape, long[] thresholds, boolean[] known) {
+    }
 
     Sparse(double sparsity, double std) {
         if (!(sparsity >= 0 && sparsity <= 1)) {
@@ -59,8 +66,9 @@ final class Sparse implements TensorFill.Structured {
         // The normal values of the region, then zeros where the mask says.
         region.forEachRun(shape, (flat, length, offset) ->
                 draws.fill(dst.asSlice(offset * dtype.bytes(), length * dtype.bytes()), key, normal, flat, flat + length));
-        long[] thresholds = new long[(int) cols];
-        boolean[] known = new boolean[(int) cols];
+        Columns columns = columns(key, shape);
+        long[] thresholds = columns.thresholds();
+        boolean[] known = columns.known();
         long[] column = new long[(int) rows];
         region.forEachRun(shape, (flat, length, offset) -> {
             for (long k = 0; k < length; k++) {
@@ -76,6 +84,14 @@ final class Sparse implements TensorFill.Structured {
                 }
             }
         });
+    }
+
+    /** The column thresholds of (key, shape), reused while the same tensor is filled region by region. */
+    private synchronized Columns columns(StreamKey key, long[] shape) {
+        if (cache == null || !cache.key().equals(key) || !Arrays.equals(cache.shape(), shape)) {
+            cache = new Columns(key, shape.clone(), new long[(int) shape[1]], new boolean[(int) shape[1]]);
+        }
+        return cache;
     }
 
     /** The (key, row) order value of element (r, c): key in the high 32 bits, row in the low. */
