@@ -83,6 +83,11 @@ public final class CheckpointWriter {
         List<ShardLayout.Shard> shards = ShardLayout.of(plan, o.maxShardBytes(), meta);
         List<ShardLayout.Shard> mine = RankAssignment.of(shards, o.env().rank(), o.env().worldSize());
         boolean indexWriter = o.env().rank() == 0;
+        if (!Files.exists(dir.toAbsolutePath())) {
+            // Nothing is created before the checks pass: the space for every file of this rank.
+            Path ancestor = existingAncestor(dir.toAbsolutePath());
+            checkSpace(ancestor, dir, mine.stream().mapToLong(ShardLayout.Shard::fileBytes).sum());
+        }
         prepareDirectory(dir);
         checkExisting(dir, shards, mine, indexWriter, plan, o);
         String hash = planHash(plan, o.seed(), o.maxShardBytes());
@@ -101,7 +106,7 @@ public final class CheckpointWriter {
             need += s.fileBytes();
             tensors += s.tensors().size();
         }
-        checkSpace(dir, need);
+        checkSpace(dir, dir, need);
         for (ShardLayout.Shard s : todo) {
             deleteStaleTemps(dir, s.file());
         }
@@ -149,13 +154,14 @@ public final class CheckpointWriter {
         }
     }
 
+    /** Creates the output directory and its missing parents (as mkdir -p), or explains why it cannot. */
     private static void prepareDirectory(Path dir) {
         Path abs = dir.toAbsolutePath();
         if (Files.exists(abs) && !Files.isDirectory(abs)) {
             throw new InvalidArgumentException("output " + dir + " exists and is not a directory");
         }
         if (!Files.exists(abs)) {
-            AtomicFile.checkWritableDirectory(abs.getParent(), dir);
+            existingAncestor(abs);
             try {
                 Files.createDirectories(abs);
             } catch (IOException e) {
@@ -163,6 +169,21 @@ public final class CheckpointWriter {
             }
         }
         AtomicFile.checkWritableDirectory(abs, dir.resolve("model.safetensors"));
+    }
+
+    /** The nearest existing ancestor of {@code abs}, which must be a writable directory. */
+    private static Path existingAncestor(Path abs) {
+        Path a = abs.getParent();
+        while (a != null && !Files.exists(a)) {
+            a = a.getParent();
+        }
+        if (a == null || !Files.isDirectory(a)) {
+            throw new InvalidArgumentException("cannot create output directory " + abs + ": " + a + " is not a directory");
+        }
+        if (!Files.isWritable(a)) {
+            throw new InvalidArgumentException("cannot create output directory " + abs + ": " + a + " is not writable");
+        }
+        return a;
     }
 
     private static void checkExisting(Path dir, List<ShardLayout.Shard> all, List<ShardLayout.Shard> mine, boolean indexWriter, ModelPlan plan, Options o) {
@@ -195,9 +216,10 @@ public final class CheckpointWriter {
         }
     }
 
-    private static void checkSpace(Path dir, long need) {
+    /** Fails unless the file system of {@code storeOf} has {@code need} bytes free for {@code dir}. */
+    private static void checkSpace(Path storeOf, Path dir, long need) {
         try {
-            long free = Files.getFileStore(dir.toAbsolutePath()).getUsableSpace();
+            long free = Files.getFileStore(storeOf.toAbsolutePath()).getUsableSpace();
             if (need > free) {
                 throw new InvalidArgumentException(String.format(java.util.Locale.ROOT,
                         "the checkpoint needs %d bytes (%.2f GB) but %s has %d bytes (%.2f GB) free", need, need / 1e9, dir, free, free / 1e9));

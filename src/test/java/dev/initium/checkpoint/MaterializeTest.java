@@ -143,13 +143,17 @@ class MaterializeTest {
         r = CliHarness.run("materialize", "--model", cfg.toString(), "--out", out.toString());
         assertEquals(2, r.code());
         assertTrue(r.err().contains("not divisible"), r.err());
-        r = CliHarness.run("materialize", "--model", TINY, "--out", dir.resolve("no/such/parent/x").toString());
+        Path aFile = dir.resolve("a-file");
+        Files.writeString(aFile, "x");
+        r = CliHarness.run("materialize", "--model", TINY, "--out", aFile.resolve("sub/x").toString());
         assertEquals(2, r.code());
-        assertTrue(r.err().contains("does not exist"), r.err());
+        assertTrue(r.err().contains("is not a directory"), r.err());
+        assertEquals(0, CliHarness.run("materialize", "--model", TINY, "--out", dir.resolve("new/parents/x").toString(), "--quiet").code(),
+                "missing parents are created, as mkdir -p");
         r = CliHarness.run("materialize", "--model", TINY, "--out", out.toString(), "--init", "turbo");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("megatron"), r.err());
-        assertFalse(Files.exists(out) && Files.list(out).findAny().isPresent(), "nothing written");
+        assertFalse(Files.exists(out), "nothing written, not even the directory");
         Path existing = dir.resolve("existing");
         assertEquals(0, CliHarness.run("materialize", "--model", TINY, "--out", existing.toString(), "--quiet").code());
         r = CliHarness.run("materialize", "--model", TINY, "--out", existing.toString());
