@@ -97,10 +97,11 @@ final class BenchCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         if (init != null) {
-            return benchInit(out, n);
+            return new InitBench(init, FillCommand.parseParams(params), layout, shape == null ? "4096,4096" : shape, dtypes, backend, n, repeat, json)
+                    .run(out);
         }
         if (write != null) {
-            return benchWrite(out, n, bytes, ds.get(0), ts.get(ts.size() > 1 ? 1 : 0));
+            return new WriteBench(write, bytes, ds.get(0), ts.get(ts.size() > 1 ? 1 : 0), backend, n, json).run(out);
         }
         Measurement m = backend.equals("cpu") ? measureCpu(bytes, n, ds, ts) : measureDevice(bytes, n, ds, ts);
         if (!json) {
@@ -190,116 +191,6 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         return new Measurement(fillTimes, memTimes, description, kernel);
-    }
-
-    /**
-     * {@code --init}: the scheme's fill of the whole tensor (TensorFiller, as materialize runs it) next
-     * to the plain fill of its distribution, interleaved, median of the repetitions.
-     */
-    private int benchInit(PrintWriter out, int n) throws Exception {
-        long[] dims = Args.shape(shape == null ? "4096,4096" : shape);
-        long numel = dev.initium.tensor.Shapes.numel(dims);
-        List<DType> ts = new ArrayList<>();
-        for (String t : dtypes == null ? List.of("f32", "bf16") : dtypes) {
-            ts.add(DType.parse(t));
-        }
-        dev.initium.init.Initializer initializer = dev.initium.init.Schemes.create(init, FillCommand.parseParams(params),
-                dev.initium.init.Layout.parse(layout));
-        try (Arena arena = Arena.ofShared(); FillBackend b = Backends.open(backend, n)) {
-            for (DType t : ts) {
-                dev.initium.init.TensorFill fill = initializer.resolve(dims, t);
-                MemorySegment buf = arena.allocate(numel * t.bytes(), 64);
-                double[] scheme = new double[repeat];
-                double[] plain = new double[repeat];
-                for (int rep = -1; rep < repeat; rep++) {
-                    // A new seed each time: structured fills cache their last tensor.
-                    StreamKey key = StreamKey.of(rep + 2, "bench." + init);
-                    long s = System.nanoTime();
-                    dev.initium.engine.TensorFiller.fill(b, fill, key, dims, t, dev.initium.tensor.Region.all(dims), buf);
-                    double sec = (System.nanoTime() - s) / 1e9;
-                    double dist = Double.NaN;
-                    if (fill instanceof dev.initium.init.TensorFill.Elementwise e) {
-                        s = System.nanoTime();
-                        b.fill(buf, key, e.distribution().resolve(t), 0, numel);
-                        dist = (System.nanoTime() - s) / 1e9;
-                    }
-                    if (rep >= 0) {
-                        scheme[rep] = sec;
-                        plain[rep] = dist;
-                    }
-                }
-                double sec = median(scheme);
-                double gbps = numel * t.bytes() / sec / 1e9;
-                double distSec = median(plain);
-                double distGbps = numel * t.bytes() / distSec / 1e9;
-                if (json) {
-                    String distJson = Double.isNaN(distSec) ? "null" : String.format(Locale.ROOT, "%.4f", distGbps);
-                    String ratioJson = Double.isNaN(distSec) ? "null" : String.format(Locale.ROOT, "%.4f", gbps / distGbps);
-                    out.printf(Locale.ROOT, "{\"init\":\"%s\",\"shape\":\"%s\",\"dtype\":\"%s\",\"threads\":%d,\"backend\":\"%s\",\"seconds\":%.4f,"
-                                    + "\"gbps\":%.4f,\"dist_gbps\":%s,\"ratio\":%s}%n", initializer.describe(), String.join(",", shape == null ? "4096,4096" : shape),
-                            t.cliName(), n, b.name(), sec, gbps, distJson, ratioJson);
-                } else {
-                    out.printf(Locale.ROOT, "%s %s %s on %s, %d threads: %.3f s (%.2f GB/s)%s%n", initializer.describe(),
-                            shape == null ? "4096,4096" : shape, t.cliName(), b.name(), n, sec, gbps,
-                            Double.isNaN(distSec) ? " (structured: no plain distribution to compare)"
-                                    : String.format(Locale.ROOT, "; its distribution alone %.2f GB/s; ratio %.3f", distGbps, gbps / distGbps));
-                }
-            }
-        }
-        out.flush();
-        return 0;
-    }
-
-    /**
-     * {@code --write DIR}: (a) the fill of --size bytes through the streaming path's 64 MiB chunks,
-     * (b) the write of --size bytes to a temporary file in DIR through the same FileChannel path with
-     * a final fsync; materialize should take at most 1.25 times the larger.
-     */
-    private int benchWrite(PrintWriter out, int n, long bytes, Distribution d, DType t) throws Exception {
-        dev.initium.io.AtomicFile.checkWritableDirectory(write.toAbsolutePath(), write.resolve("bench"));
-        long chunk = dev.initium.engine.StreamingFill.DEFAULT_CHUNK_BYTES;
-        long elements = chunk / t.bytes();
-        double fillSec;
-        double writeSec;
-        try (Arena arena = Arena.ofShared(); FillBackend b = Backends.open(backend, n)) {
-            MemorySegment buf = arena.allocate(chunk, 64);
-            TransformParams p = d.resolve(t);
-            for (int warm = 0; warm < 8; warm++) {
-                b.fill(buf, StreamKey.of(2, "bench.warm-up"), p, 0, elements);
-            }
-            long s = System.nanoTime();
-            for (long done = 0, i = 0; done < bytes; done += chunk, i++) {
-                b.fill(buf, StreamKey.of(1, "bench.write"), p, i * elements, (i + 1) * elements);
-            }
-            fillSec = (System.nanoTime() - s) / 1e9;
-            java.nio.file.Path tmp = write.resolve(".initium-bench-write.tmp");
-            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.CREATE,
-                    java.nio.file.StandardOpenOption.TRUNCATE_EXISTING, java.nio.file.StandardOpenOption.WRITE)) {
-                s = System.nanoTime();
-                for (long done = 0; done < bytes; done += chunk) {
-                    java.nio.ByteBuffer v = buf.asByteBuffer();
-                    while (v.hasRemaining()) {
-                        ch.write(v);
-                    }
-                }
-                ch.force(true);
-                writeSec = (System.nanoTime() - s) / 1e9;
-            } finally {
-                java.nio.file.Files.deleteIfExists(tmp);
-            }
-        }
-        double budget = 1.25 * Math.max(fillSec, writeSec);
-        if (json) {
-            out.printf(Locale.ROOT, "{\"bytes\":%d,\"dist\":\"%s\",\"dtype\":\"%s\",\"threads\":%d,\"fill_seconds\":%.3f,\"fill_gbps\":%.3f,"
-                    + "\"write_seconds\":%.3f,\"write_gbps\":%.3f,\"materialize_budget_seconds\":%.3f}%n", bytes, d.name(), t.cliName(), n,
-                    fillSec, bytes / fillSec / 1e9, writeSec, bytes / writeSec / 1e9, budget);
-        } else {
-            out.printf(Locale.ROOT, "fill  %d bytes of %s %s: %.2f s (%.2f GB/s)%nwrite %d bytes to %s: %.2f s (%.2f GB/s)%n"
-                            + "materialize of as many bytes should take at most 1.25 x %.2f s = %.2f s%n", bytes, d.name(), t.cliName(), fillSec,
-                    bytes / fillSec / 1e9, bytes, write, writeSec, bytes / writeSec / 1e9, Math.max(fillSec, writeSec), budget);
-        }
-        out.flush();
-        return 0;
     }
 
     /** Seconds for MemorySegment.fill of the whole buffer, split into one slice per thread. */
