@@ -90,6 +90,15 @@ final class Args {
         return r;
     }
 
+    /** The worker count: {@code --threads} if given (it must be >= 1), else all processors. */
+    static int threads(Integer threads) {
+        int n = threads == null ? dev.initium.engine.cpu.CpuFillEngine.defaultThreads() : threads;
+        if (n < 1) {
+            throw new InvalidArgumentException("--threads = " + n + ": must be >= 1");
+        }
+        return n;
+    }
+
     /** A byte count: plain digits, or with a unit B, KB, MB, GB, TB (powers of 1000) or KiB, MiB, GiB, TiB. */
     static long bytes(String text) {
         String t = text.trim().toUpperCase(Locale.ROOT);

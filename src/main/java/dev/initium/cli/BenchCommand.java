@@ -78,10 +78,7 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         long bytes = Args.bytes(size);
-        int n = threads == null ? CpuFillEngine.defaultThreads() : threads;
-        if (n < 1) {
-            throw new InvalidArgumentException("--threads = " + n + ": must be >= 1");
-        }
+        int n = Args.threads(threads);
         if (repeat < 1) {
             throw new InvalidArgumentException("--repeat = " + repeat + ": must be >= 1");
         }

@@ -5,7 +5,6 @@ import dev.initium.backend.Backends;
 import dev.initium.dist.DType;
 import dev.initium.engine.FillBackend;
 import dev.initium.engine.StreamingFill;
-import dev.initium.engine.cpu.CpuFillEngine;
 import dev.initium.init.Initializer;
 import dev.initium.init.Layout;
 import dev.initium.init.Schemes;
@@ -88,10 +87,7 @@ final class FillCommand implements Callable<Integer> {
             throw new InvalidArgumentException("the output would exceed 2^63 bytes");
         }
         long[] outShape = range == null && box == null ? dims : region.extractedShape();
-        int n = threads == null ? CpuFillEngine.defaultThreads() : threads;
-        if (n < 1) {
-            throw new InvalidArgumentException("--threads = " + n + ": must be >= 1");
-        }
+        int n = Args.threads(threads);
         StreamKey key = StreamKey.of(Args.u64("--seed", seed), name);
         try (FillBackend engine = Backends.open(backend, n);
              AtomicFile file = AtomicFile.create(out, force);

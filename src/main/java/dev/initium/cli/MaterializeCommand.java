@@ -7,7 +7,6 @@ import dev.initium.checkpoint.ClusterEnv;
 import dev.initium.checkpoint.Progress;
 import dev.initium.dist.DType;
 import dev.initium.engine.FillBackend;
-import dev.initium.engine.cpu.CpuFillEngine;
 import dev.initium.model.ModelPlan;
 import dev.initium.model.Models;
 import java.io.PrintWriter;
@@ -81,10 +80,7 @@ final class MaterializeCommand implements Callable<Integer> {
         long s = Args.u64("--seed", seed);
         ClusterEnv env = ClusterEnv.resolve(rank, worldSize, System.getenv());
         ModelPlan plan = Models.load(model, t, inits);
-        int n = threads == null ? CpuFillEngine.defaultThreads() : threads;
-        if (n < 1) {
-            throw new InvalidArgumentException("--threads = " + n + ": must be >= 1");
-        }
+        int n = Args.threads(threads);
         PrintWriter err = spec.commandLine().getErr();
         // Insertion-ordered: the header bytes must be the same in every process (Map.of's order is not).
         Map<String, String> meta = new LinkedHashMap<>();

@@ -5,7 +5,6 @@ import dev.initium.backend.Backends;
 import dev.initium.checkpoint.Verifier;
 import dev.initium.dist.DType;
 import dev.initium.engine.FillBackend;
-import dev.initium.engine.cpu.CpuFillEngine;
 import dev.initium.model.ModelPlan;
 import dev.initium.model.Models;
 import java.io.IOException;
@@ -61,7 +60,7 @@ final class VerifyCommand implements Callable<Integer> {
             throw new InvalidArgumentException("--sample = " + sample + ": must be >= 1");
         }
         ModelPlan plan = Models.load(model, dtype == null ? null : DType.parse(dtype), inits);
-        int n = threads == null ? CpuFillEngine.defaultThreads() : threads;
+        int n = Args.threads(threads);
         PrintWriter out = spec.commandLine().getOut();
         List<Verifier.Mismatch> problems;
         try (FillBackend b = Backends.open(backend, n)) {
