@@ -86,25 +86,28 @@ public final class Verifier {
                 out.add(new Mismatch(e.getValue(), e.getKey(), "is not in the model"));
             }
         }
+        // Resolved once per tensor: structured fills (sparse thresholds, orthogonal) keep their work across chunks.
+        Map<String, TensorFill> fills = new HashMap<>();
         try (Arena arena = Arena.ofShared()) {
             MemorySegment expected = arena.allocate(CHUNK_ELEMENTS * 4, 64);
             MemorySegment actual = arena.allocate(CHUNK_ELEMENTS * 4, 64);
             if (sampleChunks <= 0) {
                 for (TensorPlan t : present) {
                     for (long s = 0; s < t.numel(); s += CHUNK_ELEMENTS) {
-                        if (!compare(dir, fileOf.get(t.name()), headers, t, seed, backend, s, Math.min(t.numel(), s + CHUNK_ELEMENTS), expected, actual, out)) {
+                        if (!compare(dir, fileOf.get(t.name()), headers, fills, t, seed, backend, s, Math.min(t.numel(), s + CHUNK_ELEMENTS), expected, actual, out)) {
                             break;
                         }
                     }
                 }
             } else {
-                sample(dir, fileOf, headers, present, seed, backend, sampleChunks, expected, actual, out);
+                sample(dir, fileOf, headers, fills, present, seed, backend, sampleChunks, expected, actual, out);
             }
         }
         return out;
     }
 
-    private static void sample(Path dir, Map<String, String> fileOf, Map<String, SafetensorsFile> headers, List<TensorPlan> present, long seed,
+    private static void sample(Path dir, Map<String, String> fileOf, Map<String, SafetensorsFile> headers, Map<String, TensorFill> fills,
+                               List<TensorPlan> present, long seed,
                                FillBackend backend, int k, MemorySegment expected, MemorySegment actual, List<Mismatch> out) throws IOException {
         long total = 0;
         for (TensorPlan t : present) {
@@ -120,7 +123,7 @@ public final class Verifier {
             for (TensorPlan t : present) {
                 if (pick < t.numel()) {
                     long s = Math.max(0, Math.min(pick, t.numel() - CHUNK_ELEMENTS));
-                    if (!failed.contains(t.name()) && !compare(dir, fileOf.get(t.name()), headers, t, seed, backend, s,
+                    if (!failed.contains(t.name()) && !compare(dir, fileOf.get(t.name()), headers, fills, t, seed, backend, s,
                             Math.min(t.numel(), s + CHUNK_ELEMENTS), expected, actual, out)) {
                         failed.add(t.name());
                     }
@@ -132,11 +135,11 @@ public final class Verifier {
     }
 
     /** Compares elements [s, e) of tensor t; records a mismatch and returns false when they differ. */
-    private static boolean compare(Path dir, String file, Map<String, SafetensorsFile> headers, TensorPlan t, long seed, FillBackend backend,
+    private static boolean compare(Path dir, String file, Map<String, SafetensorsFile> headers, Map<String, TensorFill> fills, TensorPlan t, long seed, FillBackend backend,
                                    long s, long e, MemorySegment expected, MemorySegment actual, List<Mismatch> out) throws IOException {
         int b = t.dtype().bytes();
         long n = (e - s) * b;
-        TensorFill fill = t.initializer().resolve(t.shape(), t.dtype());
+        TensorFill fill = fills.computeIfAbsent(t.name(), name -> t.initializer().resolve(t.shape(), t.dtype()));
         TensorFiller.fill(backend, fill, StreamKey.of(seed, t.name()), t.shape(), t.dtype(), new Region.Flat(s, e), expected);
         SafetensorsFile h = headers.get(file);
         long pos = h.dataStart() + h.tensor(t.name()).begin() + s * b;
