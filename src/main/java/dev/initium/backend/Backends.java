@@ -1,5 +1,6 @@
 package dev.initium.backend;
 
+import dev.initium.BackendUnavailableException;
 import dev.initium.InvalidArgumentException;
 import dev.initium.backend.cuda.CudaBackend;
 import dev.initium.backend.cuda.CudaDevice;

@@ -1,6 +1,6 @@
 package dev.initium.backend;
 
-import dev.initium.dist.DType;
+import dev.initium.DType;
 import dev.initium.dist.TransformParams;
 import java.io.IOException;
 import java.io.InputStream;

@@ -2,11 +2,11 @@ package dev.initium.cli;
 
 import dev.initium.InvalidArgumentException;
 import dev.initium.backend.Backends;
-import dev.initium.dist.DType;
+import dev.initium.DType;
 import dev.initium.engine.FillBackend;
 import dev.initium.engine.StreamingFill;
 import dev.initium.init.Initializer;
-import dev.initium.init.Layout;
+import dev.initium.Layout;
 import dev.initium.init.Schemes;
 import dev.initium.init.TensorFill;
 import dev.initium.io.AtomicFile;

@@ -1,7 +1,7 @@
 package dev.initium.cli;
 
 import dev.initium.backend.Backends;
-import dev.initium.dist.DType;
+import dev.initium.DType;
 import dev.initium.engine.FillBackend;
 import dev.initium.rng.StreamKey;
 import java.io.PrintWriter;
@@ -27,7 +27,7 @@ record InitBench(String init, Map<String, String> params, String layout, String 
         for (String t : dtypes == null ? List.of("f32", "bf16") : dtypes) {
             ts.add(DType.parse(t));
         }
-        dev.initium.init.Initializer initializer = dev.initium.init.Schemes.create(init, params, dev.initium.init.Layout.parse(layout));
+        dev.initium.init.Initializer initializer = dev.initium.init.Schemes.create(init, params, dev.initium.Layout.parse(layout));
         try (Arena arena = Arena.ofShared(); FillBackend b = Backends.open(backend, n)) {
             for (DType t : ts) {
                 dev.initium.init.TensorFill fill = initializer.resolve(dims, t);

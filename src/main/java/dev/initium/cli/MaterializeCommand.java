@@ -5,7 +5,7 @@ import dev.initium.backend.Backends;
 import dev.initium.checkpoint.CheckpointWriter;
 import dev.initium.checkpoint.ClusterEnv;
 import dev.initium.checkpoint.Progress;
-import dev.initium.dist.DType;
+import dev.initium.DType;
 import dev.initium.engine.FillBackend;
 import dev.initium.model.ModelPlan;
 import dev.initium.model.Models;

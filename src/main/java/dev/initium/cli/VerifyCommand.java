@@ -3,7 +3,7 @@ package dev.initium.cli;
 import dev.initium.InvalidArgumentException;
 import dev.initium.backend.Backends;
 import dev.initium.checkpoint.Verifier;
-import dev.initium.dist.DType;
+import dev.initium.DType;
 import dev.initium.engine.FillBackend;
 import dev.initium.model.ModelPlan;
 import dev.initium.model.Models;

@@ -1,7 +1,7 @@
 package dev.initium.cli;
 
 import dev.initium.backend.Backends;
-import dev.initium.dist.DType;
+import dev.initium.DType;
 import dev.initium.dist.Distribution;
 import dev.initium.dist.TransformParams;
 import dev.initium.engine.FillBackend;

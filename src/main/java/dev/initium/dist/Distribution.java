@@ -1,5 +1,6 @@
 package dev.initium.dist;
 
+import dev.initium.DType;
 import dev.initium.InvalidArgumentException;
 
 /**

@@ -1,5 +1,7 @@
 package dev.initium.dist;
 
+import dev.initium.DType;
+
 /**
  * Rounding float32 to the 16-bit types, round to nearest with ties to even, from the bits of the
  * float32 value. The kernels in {@code kernels/initium_dist.h} transcribe these two functions; the

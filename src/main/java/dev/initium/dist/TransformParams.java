@@ -1,5 +1,7 @@
 package dev.initium.dist;
 
+import dev.initium.DType;
+
 /**
  * The resolved float32 parameters of a fill, exactly as every backend receives them: the Java
  * engines, the CUDA and OpenCL kernels and the host-C build all take this one parameter pack, so

@@ -1,6 +1,6 @@
 package dev.initium.engine;
 
-import dev.initium.dist.DType;
+import dev.initium.DType;
 import dev.initium.init.TensorFill;
 import dev.initium.tensor.Region;
 import dev.initium.rng.StreamKey;

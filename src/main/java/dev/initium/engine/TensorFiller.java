@@ -1,6 +1,6 @@
 package dev.initium.engine;
 
-import dev.initium.dist.DType;
+import dev.initium.DType;
 import dev.initium.dist.HalfFloats;
 import dev.initium.dist.TransformParams;
 import dev.initium.engine.cpu.CpuFillEngine;

@@ -1,7 +1,7 @@
 package dev.initium.init;
 
 import dev.initium.InvalidArgumentException;
-import dev.initium.dist.DType;
+import dev.initium.DType;
 import dev.initium.rng.StreamKey;
 import dev.initium.tensor.Region;
 import dev.initium.tensor.Shapes;

@@ -1,6 +1,6 @@
 package dev.initium.init;
 
-import dev.initium.dist.DType;
+import dev.initium.DType;
 import dev.initium.dist.HalfFloats;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;

@@ -1,6 +1,6 @@
 package dev.initium.init;
 
-import dev.initium.dist.DType;
+import dev.initium.DType;
 import dev.initium.dist.Distribution;
 import dev.initium.rng.StreamKey;
 import dev.initium.tensor.Region;

@@ -1,6 +1,7 @@
 package dev.initium.init;
 
-import dev.initium.dist.DType;
+import dev.initium.Layout;
+import dev.initium.DType;
 import java.util.List;
 
 /**

@@ -1,5 +1,6 @@
 package dev.initium.init;
 
+import dev.initium.Layout;
 import dev.initium.InvalidArgumentException;
 import dev.initium.dist.Distribution;
 import java.util.ArrayList;
@@ -67,7 +68,7 @@ public final class Schemes {
         }
 
         @Override
-        public TensorFill resolve(long[] shape, dev.initium.dist.DType dtype) {
+        public TensorFill resolve(long[] shape, dev.initium.DType dtype) {
             return definition.resolver().resolve(params, layout, fans(params, layout), shape, dtype);
         }
     }

@@ -1,7 +1,7 @@
 package dev.initium.model;
 
 import dev.initium.InvalidArgumentException;
-import dev.initium.dist.DType;
+import dev.initium.DType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,9 +1,9 @@
 package dev.initium.model;
 
 import dev.initium.InvalidArgumentException;
-import dev.initium.dist.DType;
+import dev.initium.DType;
 import dev.initium.init.Initializer;
-import dev.initium.init.Layout;
+import dev.initium.Layout;
 import dev.initium.init.PaddedEmbedding;
 import dev.initium.init.ParamSpec;
 import dev.initium.init.Scheme;

@@ -2,8 +2,8 @@ package dev.initium.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.initium.InvalidArgumentException;
-import dev.initium.dist.DType;
-import dev.initium.init.Layout;
+import dev.initium.DType;
+import dev.initium.Layout;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;

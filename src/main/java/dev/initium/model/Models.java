@@ -1,6 +1,6 @@
 package dev.initium.model;
 
-import dev.initium.dist.DType;
+import dev.initium.DType;
 import java.nio.file.Path;
 import java.util.List;
 

@@ -1,6 +1,6 @@
 package dev.initium.model;
 
-import dev.initium.dist.DType;
+import dev.initium.DType;
 import dev.initium.init.Initializer;
 import dev.initium.tensor.Shapes;
 

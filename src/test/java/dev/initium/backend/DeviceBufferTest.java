@@ -10,7 +10,7 @@ import dev.initium.backend.cuda.CudaOutOfMemoryException;
 import dev.initium.backend.cuda.CudaStream;
 import dev.initium.backend.opencl.OpenClBackend;
 import dev.initium.backend.opencl.OpenClBuffer;
-import dev.initium.dist.DType;
+import dev.initium.DType;
 import dev.initium.dist.Distribution;
 import dev.initium.dist.TransformParams;
 import dev.initium.engine.cpu.CpuFillEngine;

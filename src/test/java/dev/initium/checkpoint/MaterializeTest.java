@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.initium.cli.CliHarness;
-import dev.initium.dist.DType;
+import dev.initium.DType;
 import dev.initium.engine.cpu.CpuFillEngine;
 import dev.initium.engine.cpu.TestKernels;
 import dev.initium.io.SafetensorsFile;

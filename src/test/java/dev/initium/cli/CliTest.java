@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.initium.dist.DType;
+import dev.initium.DType;
 import dev.initium.dist.Distribution;
 import dev.initium.rng.Philox4x32;
 import dev.initium.rng.StreamKey;

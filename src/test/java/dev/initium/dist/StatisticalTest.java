@@ -1,5 +1,6 @@
 package dev.initium.dist;
 
+import dev.initium.DType;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.initium.rng.StreamKey;

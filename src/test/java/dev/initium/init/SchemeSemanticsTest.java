@@ -1,12 +1,13 @@
 package dev.initium.init;
 
+import dev.initium.Layout;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.initium.InvalidArgumentException;
-import dev.initium.dist.DType;
+import dev.initium.DType;
 import dev.initium.dist.Distribution;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -1,8 +1,9 @@
 package dev.initium.init;
 
+import dev.initium.Layout;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.initium.dist.DType;
+import dev.initium.DType;
 import dev.initium.engine.cpu.CpuFillEngine;
 import dev.initium.rng.StreamKey;
 import dev.initium.tensor.Region;

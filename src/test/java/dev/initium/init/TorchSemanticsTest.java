@@ -1,5 +1,6 @@
 package dev.initium.init;
 
+import dev.initium.Layout;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.initium.InvalidArgumentException;
-import dev.initium.dist.DType;
+import dev.initium.DType;
 import dev.initium.dist.Distribution;
 import dev.initium.testing.Fixtures;
 import java.util.HashMap;

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.initium.InvalidArgumentException;
-import dev.initium.dist.DType;
+import dev.initium.DType;
 import dev.initium.dist.Distribution;
 import dev.initium.init.PaddedEmbedding;
 import dev.initium.init.TensorFill;

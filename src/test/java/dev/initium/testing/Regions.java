@@ -1,6 +1,6 @@
 package dev.initium.testing;
 
-import dev.initium.dist.DType;
+import dev.initium.DType;
 import dev.initium.engine.FillBackend;
 import dev.initium.engine.TensorFiller;
 import dev.initium.init.TensorFill;

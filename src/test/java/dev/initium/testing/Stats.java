@@ -1,6 +1,6 @@
 package dev.initium.testing;
 
-import dev.initium.dist.DType;
+import dev.initium.DType;
 import dev.initium.dist.Distribution;
 import dev.initium.dist.HalfFloats;
 import dev.initium.dist.NormalCdf;

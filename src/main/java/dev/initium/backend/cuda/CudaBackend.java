@@ -32,7 +32,7 @@ import org.bytedeco.javacpp.SizeTPointer;
  * size, copies to host memory, events for timing. Every {@code CUresult} becomes a
  * {@link CudaException} with its decoded name; out-of-memory becomes
  * {@link CudaOutOfMemoryException} saying how much was asked and how much is free. Without a driver
- * {@link #open} throws {@link dev.initium.backend.BackendUnavailableException}.
+ * {@link #open} throws {@link dev.initium.BackendUnavailableException}.
  *
  * <p>The pretraining use, filling device memory in place:
  * {@snippet :

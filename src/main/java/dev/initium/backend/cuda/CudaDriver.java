@@ -2,7 +2,7 @@ package dev.initium.backend.cuda;
 
 import static org.bytedeco.cuda.global.cudart.*;
 
-import dev.initium.backend.BackendUnavailableException;
+import dev.initium.BackendUnavailableException;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.Loader;

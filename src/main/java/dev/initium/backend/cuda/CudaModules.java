@@ -3,7 +3,7 @@ package dev.initium.backend.cuda;
 import static org.bytedeco.cuda.global.cudart.*;
 import static org.bytedeco.cuda.global.nvrtc.*;
 
-import dev.initium.backend.BackendUnavailableException;
+import dev.initium.BackendUnavailableException;
 import dev.initium.backend.KernelSource;
 import org.bytedeco.cuda.cudart.CUmod_st;
 import org.bytedeco.cuda.nvrtc._nvrtcProgram;

@@ -3,7 +3,7 @@ package dev.initium.backend.opencl;
 import static org.bytedeco.opencl.global.OpenCL.*;
 
 import dev.initium.InvalidArgumentException;
-import dev.initium.backend.BackendUnavailableException;
+import dev.initium.BackendUnavailableException;
 import dev.initium.backend.KernelSource;
 import dev.initium.dist.TransformParams;
 import dev.initium.engine.FillBackend;

@@ -1,6 +1,6 @@
 package dev.initium.engine.cpu;
 
-import dev.initium.dist.DType;
+import dev.initium.DType;
 import dev.initium.dist.Distribution;
 import dev.initium.dist.TransformParams;
 import dev.initium.rng.StreamKey;

@@ -2,7 +2,7 @@ package dev.initium.engine.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.initium.dist.DType;
+import dev.initium.DType;
 import dev.initium.dist.Distribution;
 import dev.initium.dist.TransformParams;
 import dev.initium.rng.Philox4x32;

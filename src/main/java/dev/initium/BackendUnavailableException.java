@@ -1,6 +1,5 @@
-package dev.initium.backend;
+package dev.initium;
 
-import dev.initium.InitiumException;
 
 /**
  * A backend cannot be used here: no driver, no device, no ICD. This is a normal outcome, not a

@@ -1,6 +1,5 @@
-package dev.initium.init;
+package dev.initium;
 
-import dev.initium.InvalidArgumentException;
 
 /**
  * The weight layout a caller uses, which decides the fans and the defaults of the schemes whose

@@ -1,13 +1,12 @@
-package dev.initium.dist;
+package dev.initium;
 
-import dev.initium.InvalidArgumentException;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
  * Output element types. Every fill computes float32 values; the 16-bit types are rounded from that
- * value to nearest, ties to even ({@link HalfFloats}).
+ * value to nearest, ties to even ({@code dev.initium.dist.HalfFloats}).
  *
  * <p>float64 is not offered yet: its values would be float32 values widened, which no user wants
  * from a float64 fill, and a true float64 path needs its own transforms.
@@ -56,7 +55,7 @@ public enum DType {
     public double maxFinite() {
         return switch (this) {
             case F32 -> Float.MAX_VALUE;
-            case BF16 -> HalfFloats.bf16ToFloat(0x7F7F);
+            case BF16 -> Float.intBitsToFloat(0x7F7F0000);
             case F16 -> 65504.0;
         };
     }
