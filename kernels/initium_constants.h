@@ -63,4 +63,8 @@
 #define INITIUM_KIND_NORMAL 1
 #define INITIUM_KIND_TRUNCATED_NORMAL 2
 
+/* Index functions (dev.initium.backend.KernelSource.INDEX_EYE, INDEX_DIRAC). */
+#define INITIUM_INDEX_EYE 0
+#define INITIUM_INDEX_DIRAC 1
+
 #endif

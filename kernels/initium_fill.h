@@ -1,6 +1,7 @@
 /*
  * The fill loops shared by every API: element i of the tensor goes to out[i - start], for
- * i in [start, start + count). Each work item takes whole Philox blocks (four elements) in a
+ * i in [start, start + count); elements whose index lies in [zero_start, zero_end) are written as
+ * zero (the padding row of an embedding; TensorFill.Elementwise's zero window). Each work item takes whole Philox blocks (four elements) in a
  * grid-stride loop over 64-bit block indices, so buffers beyond 2^31 elements and 4 GiB work, and
  * stores the four values with one wide store when the block lies inside the range and the
  * destination is aligned. The same code serves CUDA (gid, size from the grid), OpenCL
@@ -22,6 +23,11 @@ INITIUM_FN float initium_value(int kind, const initium_u32 w[4], int lane, float
         return initium_normal(w[lane & 2], w[lane | 1], lane & 1, offset, scale);
     }
     return initium_truncated_normal(w[lane], pa, qb, d, offset, scale, lo, hi);
+}
+
+/* x, or zero when element e lies in the zero window [zs, ze). */
+INITIUM_FN float initium_zeroed(float x, initium_u64 e, initium_u64 zs, initium_u64 ze) {
+    return (e >= zs && e < ze) ? 0.0f : x;
 }
 
 /* Element i of out := x in dtype 0 float32, 1 bfloat16, 2 float16 (DType ordinal). */
@@ -52,7 +58,7 @@ INITIUM_FN void initium_store4(INITIUM_GLOBAL void *out, initium_u64 i, int dtyp
 INITIUM_FN void initium_fill(int kind, int dtype, INITIUM_GLOBAL void *out, initium_u64 start, initium_u64 count,
                              initium_u32 k0, initium_u32 k1, initium_u32 c2, initium_u32 c3,
                              float offset, float scale, float pa, float qb, float d, float lo, float hi,
-                             initium_u64 gid, initium_u64 gsize) {
+                             initium_u64 zs, initium_u64 ze, initium_u64 gid, initium_u64 gsize) {
     if (count == 0) {
         return;
     }
@@ -66,15 +72,16 @@ INITIUM_FN void initium_fill(int kind, int dtype, INITIUM_GLOBAL void *out, init
         initium_u64 e0 = b << 2;
         if (wide && e0 + 4 <= end) {
             initium_store4(out, e0 - start, dtype,
-                initium_value(kind, w, 0, offset, scale, pa, qb, d, lo, hi),
-                initium_value(kind, w, 1, offset, scale, pa, qb, d, lo, hi),
-                initium_value(kind, w, 2, offset, scale, pa, qb, d, lo, hi),
-                initium_value(kind, w, 3, offset, scale, pa, qb, d, lo, hi));
+                initium_zeroed(initium_value(kind, w, 0, offset, scale, pa, qb, d, lo, hi), e0, zs, ze),
+                initium_zeroed(initium_value(kind, w, 1, offset, scale, pa, qb, d, lo, hi), e0 + 1u, zs, ze),
+                initium_zeroed(initium_value(kind, w, 2, offset, scale, pa, qb, d, lo, hi), e0 + 2u, zs, ze),
+                initium_zeroed(initium_value(kind, w, 3, offset, scale, pa, qb, d, lo, hi), e0 + 3u, zs, ze));
         } else {
             for (int lane = 0; lane < 4; lane++) {
                 initium_u64 e = e0 + (initium_u64) lane;
                 if (e >= start && e < end) {
-                    initium_store(out, e - start, dtype, initium_value(kind, w, lane, offset, scale, pa, qb, d, lo, hi));
+                    initium_store(out, e - start, dtype,
+                        initium_zeroed(initium_value(kind, w, lane, offset, scale, pa, qb, d, lo, hi), e, zs, ze));
                 }
             }
         }

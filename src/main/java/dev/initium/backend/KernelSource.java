@@ -2,6 +2,7 @@ package dev.initium.backend;
 
 import dev.initium.DType;
 import dev.initium.dist.TransformParams;
+import dev.initium.init.IndexFunction;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -17,6 +18,10 @@ import java.util.regex.Pattern;
  * lines are replaced by the header's text (each header once), so no include path is needed.
  */
 public final class KernelSource {
+    /** {@code fn} code of {@link IndexFunction.Eye} in the index kernels ({@code INITIUM_INDEX_EYE}). */
+    public static final int INDEX_EYE = 0;
+    /** {@code fn} code of {@link IndexFunction.Dirac} in the index kernels ({@code INITIUM_INDEX_DIRAC}). */
+    public static final int INDEX_DIRAC = 1;
     private static final Pattern INCLUDE = Pattern.compile("(?m)^\\s*#include\\s+\"([^\"]+)\"\\s*$");
 
     private KernelSource() {
@@ -66,5 +71,29 @@ public final class KernelSource {
             case TRUNCATED_NORMAL -> "trunc_normal";
         };
         return "initium_fill_" + dist + "_" + dtype.cliName();
+    }
+
+    /** The index-function entry point for a dtype: {@code initium_index_<dtype>}. */
+    public static String indexKernelName(DType dtype) {
+        return "initium_index_" + dtype.cliName();
+    }
+
+    /**
+     * The arguments of an index kernel after (out, [out_offset,] start, count), in order:
+     * fn, rank, n1, n2, n3, n4, out_per_group, min_dim (fn and rank are ints; see
+     * {@code kernels/initium_index.h}).
+     */
+    public static long[] indexArgs(IndexFunction f, long[] shape) {
+        long[] n = {1, 1, 1, 1};
+        for (int d = 1; d < Math.min(shape.length, 5); d++) {
+            n[d - 1] = shape[d];
+        }
+        return switch (f) {
+            case IndexFunction.Eye e -> new long[] {INDEX_EYE, shape.length, n[0], n[1], n[2], n[3], 1, 1};
+            case IndexFunction.Dirac d -> {
+                long outPerGroup = d.outPerGroup(shape);
+                yield new long[] {INDEX_DIRAC, shape.length, n[0], n[1], n[2], n[3], outPerGroup, Math.min(outPerGroup, shape[1])};
+            }
+        };
     }
 }

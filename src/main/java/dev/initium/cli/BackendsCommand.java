@@ -1,7 +1,6 @@
 package dev.initium.cli;
 
-import dev.initium.backend.Backends;
-import dev.initium.engine.cpu.CpuFillEngine;
+import dev.initium.engine.Backends;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -17,7 +16,7 @@ final class BackendsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        for (Backends.Status s : Backends.survey(CpuFillEngine.defaultThreads())) {
+        for (Backends.Status s : Backends.survey()) {
             out.printf("%-10s %s%n", s.name(), s.status());
             for (String d : s.devices()) {
                 out.printf("%-10s   %s%n", "", d);

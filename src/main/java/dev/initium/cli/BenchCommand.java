@@ -3,7 +3,7 @@ package dev.initium.cli;
 import dev.initium.InvalidArgumentException;
 import dev.initium.DType;
 import dev.initium.dist.Distribution;
-import dev.initium.backend.Backends;
+import dev.initium.engine.Backends;
 import dev.initium.dist.TransformParams;
 import dev.initium.engine.FillBackend;
 import dev.initium.engine.cpu.ChunkKernels;

@@ -1,7 +1,7 @@
 package dev.initium.cli;
 
 import dev.initium.InvalidArgumentException;
-import dev.initium.backend.Backends;
+import dev.initium.engine.Backends;
 import dev.initium.DType;
 import dev.initium.engine.FillBackend;
 import dev.initium.engine.StreamingFill;

@@ -1,6 +1,6 @@
 package dev.initium.cli;
 
-import dev.initium.backend.Backends;
+import dev.initium.engine.Backends;
 import dev.initium.DType;
 import dev.initium.engine.FillBackend;
 import dev.initium.rng.StreamKey;

@@ -3,7 +3,6 @@ package dev.initium.engine;
 import dev.initium.DType;
 import dev.initium.dist.HalfFloats;
 import dev.initium.dist.TransformParams;
-import dev.initium.engine.cpu.CpuFillEngine;
 import dev.initium.init.TensorFill;
 import dev.initium.rng.StreamKey;
 import dev.initium.tensor.Region;
@@ -14,10 +13,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Computes a region of a tensor from what its initializer resolved to: elementwise fills go to the
- * backend run by run (a box is a set of contiguous runs of the flat index space; many short runs go
- * to the CPU engine's threads together), constants are written as a repeated pattern, structured
- * fills compute the region themselves with the backend's draws.
+ * Computes a region of a tensor into host memory from what its initializer resolved to:
+ * elementwise fills go to the backend as the region's contiguous runs (a box is a set of runs of the
+ * flat index space; {@link FillBackend#fillRuns} decides how to spread them), then the zero window
+ * is cleared; constants are written as a repeated pattern; index functions are evaluated per
+ * element; structured fills compute the region themselves with the backend's draws.
  */
 public final class TensorFiller {
     private TensorFiller() {
@@ -26,36 +26,54 @@ public final class TensorFiller {
     /** Writes {@code region} of tensor (key, shape, dtype) as initialised by {@code fill} to {@code dst}, in the region's C order. */
     public static void fill(FillBackend backend, TensorFill fill, StreamKey key, long[] shape, DType dtype, Region region, MemorySegment dst) {
         region.check(shape);
-        int bytes = dtype.bytes();
         switch (fill) {
             case TensorFill.Elementwise e -> {
                 TransformParams p = e.distribution().resolve(dtype);
-                List<long[]> runs = new ArrayList<>();
-                region.forEachRun(shape, (flat, length, offset) -> runs.add(new long[] {flat, length, offset}));
-                if (backend instanceof CpuFillEngine cpu && runs.size() > 1) {
-                    cpu.fillRuns(dst, key, p, runs);
-                } else {
-                    for (long[] r : runs) {
-                        backend.fill(dst.asSlice(r[2] * bytes, r[1] * bytes), key, p, r[0], r[0] + r[1]);
-                    }
+                List<FillBackend.Run> runs = runs(region, shape);
+                backend.fillRuns(dst, key, p, runs);
+                if (e.hasZeroWindow()) {
+                    zeroWindow(dst, runs, e.zeroStart(), e.zeroEnd(), dtype.bytes());
                 }
             }
-            case TensorFill.Constant c -> constant(dst, region.size(), (float) c.value(), dtype);
+            case TensorFill.Constant c -> constant(dst, region.size(), bits((float) c.value(), dtype), dtype);
+            case TensorFill.Indexed i -> i.function().fill(shape, dtype, region, dst);
             case TensorFill.Structured s -> s.fill(key, shape, dtype, region, dst, backend::fill);
         }
     }
 
-    /** Fills {@code count} elements with the dtype bits of {@code value}, by doubling copies. */
-    static void constant(MemorySegment dst, long count, float value, DType dtype) {
-        if (count == 0) {
-            return;
+    /** The contiguous runs of {@code region} in a tensor of {@code shape}, in order. */
+    public static List<FillBackend.Run> runs(Region region, long[] shape) {
+        List<FillBackend.Run> runs = new ArrayList<>();
+        region.forEachRun(shape, (flat, length, offset) -> runs.add(new FillBackend.Run(flat, length, offset)));
+        return runs;
+    }
+
+    /** Zeroes the elements of the runs whose flat index lies in [zeroStart, zeroEnd). */
+    private static void zeroWindow(MemorySegment dst, List<FillBackend.Run> runs, long zeroStart, long zeroEnd, int bytes) {
+        for (FillBackend.Run r : runs) {
+            long s = Math.max(r.flatStart(), zeroStart);
+            long e = Math.min(r.flatStart() + r.length(), zeroEnd);
+            if (s < e) {
+                dst.asSlice((r.offset() + s - r.flatStart()) * bytes, (e - s) * bytes).fill((byte) 0);
+            }
         }
-        int bytes = dtype.bytes();
-        int bits = switch (dtype) {
+    }
+
+    /** The bit pattern of {@code value} in {@code dtype}: float bits, or the 16-bit pattern in the low half. */
+    public static int bits(float value, DType dtype) {
+        return switch (dtype) {
             case F32 -> Float.floatToRawIntBits(value);
             case BF16 -> HalfFloats.bf16Bits(value);
             case F16 -> HalfFloats.f16Bits(value);
         };
+    }
+
+    /** Fills {@code count} elements with the dtype pattern {@code bits}, by doubling copies. */
+    static void constant(MemorySegment dst, long count, int bits, DType dtype) {
+        if (count == 0) {
+            return;
+        }
+        int bytes = dtype.bytes();
         if (bytes == 4) {
             dst.set(ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 0, bits);
         } else {

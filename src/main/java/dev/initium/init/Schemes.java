@@ -127,14 +127,14 @@ public final class Schemes {
                 "N(mean, std^2) truncated to [a, b], absolute bounds (torch.nn.init.trunc_normal_); exact inversion, no rejection",
                 (p, l, f, shape, t) -> elementwise(new Distribution.TruncatedNormal(p.number("mean"), p.number("std"), p.number("a"), p.number("b")))));
         s.add(new Scheme("eye", List.of("eye_"), List.of(), "identity of a 2-D tensor (torch.nn.init.eye_)", (p, l, f, shape, t) -> {
-            Eye.check(shape);
-            return new Eye();
+            IndexFunction.Eye.check(shape);
+            return new TensorFill.Indexed(new IndexFunction.Eye());
         }));
         s.add(new Scheme("dirac", List.of("dirac_"), List.of(ParamSpec.number("groups", "1", "number of groups")),
                 "Dirac delta of a 3-5-D conv weight (out, in, *k), per group (torch.nn.init.dirac_)", (p, l, f, shape, t) -> {
                     long groups = p.positiveInt("groups");
-                    Dirac.check(shape, groups);
-                    return new Dirac(groups);
+                    IndexFunction.Dirac.check(shape, groups);
+                    return new TensorFill.Indexed(new IndexFunction.Dirac(groups));
                 }));
         s.add(new Scheme("sparse", List.of("sparse_"), List.of(ParamSpec.requiredNumber("sparsity", "fraction of each column set to zero"),
                 ParamSpec.number("std", "0.01", "std of the non-zero values")),

@@ -4,7 +4,6 @@ import dev.initium.InvalidArgumentException;
 import dev.initium.DType;
 import dev.initium.init.Initializer;
 import dev.initium.Layout;
-import dev.initium.init.PaddedEmbedding;
 import dev.initium.init.ParamSpec;
 import dev.initium.init.Scheme;
 import dev.initium.init.Schemes;
@@ -219,7 +218,7 @@ public final class ModelInit {
             if (paddingIdx < 0 || paddingIdx >= shape[0]) {
                 throw new InvalidArgumentException("pad_token_id = " + paddingIdx + " is outside the embedding's " + shape[0] + " rows");
             }
-            return new PaddedEmbedding(e.distribution(), paddingIdx);
+            return TensorFill.Elementwise.withZeroRow(e.distribution(), shape, paddingIdx);
         }
     }
 }

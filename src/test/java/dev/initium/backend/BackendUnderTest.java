@@ -1,8 +1,7 @@
 package dev.initium.backend;
 
-import dev.initium.backend.cuda.CudaBackend;
-import dev.initium.backend.opencl.OpenClBackend;
 import dev.initium.dist.TransformParams;
+import dev.initium.engine.Backends;
 import dev.initium.engine.FillBackend;
 import dev.initium.engine.cpu.CpuFillEngine;
 import dev.initium.rng.StreamKey;
@@ -75,21 +74,13 @@ abstract class BackendUnderTest implements AutoCloseable {
         return of("cpu (preferred kernel, 2 threads)", new CpuFillEngine(2));
     }
 
-    static BackendUnderTest opencl() {
+    /** The backend {@code spec} opens through the registry (its host fill: computed on the device, copied back). */
+    static BackendUnderTest named(String spec) {
         try {
-            OpenClBackend cl = OpenClBackend.open(OpenClBackend.pick(false));
-            return of("opencl " + cl.device(), cl);
+            FillBackend b = Backends.open(spec, 2);
+            return of(spec + " " + b.describe(), b);
         } catch (RuntimeException | LinkageError e) {
-            return unavailable("opencl", e.getMessage());
-        }
-    }
-
-    static BackendUnderTest cuda() {
-        try {
-            CudaBackend cuda = CudaBackend.open(0);
-            return of("cuda " + cuda.device() + " (" + cuda.moduleSource() + ")", cuda);
-        } catch (RuntimeException | LinkageError e) {
-            return unavailable("cuda", e.getMessage());
+            return unavailable(spec, e.getMessage());
         }
     }
 
@@ -117,7 +108,7 @@ abstract class BackendUnderTest implements AutoCloseable {
                 try {
                     Path out = Files.createTempFile("initium-host", ".bin");
                     try {
-                        List<String> cmd = new ArrayList<>(List.of(exe.toString(), String.valueOf(p.kind().code()),
+                        List<String> cmd = new ArrayList<>(List.of(exe.toString(), "fill", String.valueOf(p.kind().code()),
                                 String.valueOf(p.dtype().ordinal()), Long.toUnsignedString(start), Long.toUnsignedString(n)));
                         for (int w : new int[] {key.k0(), key.k1(), key.c2(), key.c3()}) {
                             cmd.add(Integer.toUnsignedString(w));
@@ -125,6 +116,8 @@ abstract class BackendUnderTest implements AutoCloseable {
                         for (float f : new float[] {p.offset(), p.scale(), p.pa(), p.qb(), p.d(), p.lo(), p.hi()}) {
                             cmd.add(Integer.toHexString(Float.floatToRawIntBits(f)));
                         }
+                        cmd.add("0");
+                        cmd.add("0");
                         cmd.add(out.toString());
                         Process proc = new ProcessBuilder(cmd).redirectErrorStream(true).start();
                         String log = new String(proc.getInputStream().readAllBytes());

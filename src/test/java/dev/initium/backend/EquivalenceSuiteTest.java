@@ -42,8 +42,8 @@ class EquivalenceSuiteTest {
     void openBackends() {
         backends.add(BackendUnderTest.vectorCpu());
         backends.add(BackendUnderTest.hostC());
-        backends.add(BackendUnderTest.opencl());
-        backends.add(BackendUnderTest.cuda());
+        backends.add(BackendUnderTest.named("opencl"));
+        backends.add(BackendUnderTest.named("cuda"));
     }
 
     @AfterAll

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * and every numeric constant of the Java classes has its C twin.
  */
 class KernelConstantsTest {
-    private static final Class<?>[] OWNERS = {Philox4x32.class, PortableMath.class, Transforms.class};
+    private static final Class<?>[] OWNERS = {Philox4x32.class, PortableMath.class, Transforms.class, KernelSource.class};
     private static final Pattern DEFINE = Pattern.compile("(?m)^#define\\s+INITIUM_(\\w+)\\s+(\\S+)\\s*$");
 
     @Test

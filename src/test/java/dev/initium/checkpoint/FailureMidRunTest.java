@@ -40,6 +40,11 @@ class FailureMidRunTest {
                 }
 
                 @Override
+                public String describe() {
+                    return "a CPU engine that fails on its 20th fill";
+                }
+
+                @Override
                 public void fill(MemorySegment dst, StreamKey key, TransformParams p, long start, long end) {
                     if (fills.incrementAndGet() == 20) {
                         throw new UncheckedIOException(new java.io.IOException("No space left on device"));

@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.initium.InvalidArgumentException;
 import dev.initium.DType;
 import dev.initium.dist.Distribution;
-import dev.initium.init.PaddedEmbedding;
 import dev.initium.init.TensorFill;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +31,7 @@ class HfArchitecturesTest {
 
     static Distribution dist(TensorPlan t) {
         TensorFill f = t.initializer().resolve(t.shape(), t.dtype());
-        return f instanceof PaddedEmbedding pe ? pe.distribution() : ((TensorFill.Elementwise) f).distribution();
+        return ((TensorFill.Elementwise) f).distribution();
     }
 
     @Test
@@ -62,7 +61,9 @@ class HfArchitecturesTest {
         Map<String, TensorPlan> t = byName(Models.load(cfg, DType.F32, List.of()));
         assertFalse(t.containsKey("lm_head.weight"));
         assertTrue(t.containsKey("model.layers.0.self_attn.q_proj.bias"));
-        assertInstanceOf(PaddedEmbedding.class, t.get("model.embed_tokens.weight").initializer().resolve(new long[] {64, 32}, DType.F32));
+        TensorFill.Elementwise padded = (TensorFill.Elementwise) t.get("model.embed_tokens.weight").initializer().resolve(new long[] {64, 32}, DType.F32);
+        assertEquals(3L * 32, padded.zeroStart(), "pad_token_id 3: the zero window is row 3 of 32 columns");
+        assertEquals(4L * 32, padded.zeroEnd());
     }
 
     @Test
@@ -87,7 +88,10 @@ class HfArchitecturesTest {
         assertTrue(t.containsKey("embeddings.word_embeddings.weight") && t.containsKey("pooler.dense.weight")
                 && t.containsKey("encoder.layer.1.attention.self.query.bias") && t.containsKey("encoder.layer.0.output.LayerNorm.weight"));
         assertArrayEquals(new long[] {512, 128}, t.get("encoder.layer.0.intermediate.dense.weight").shape());
-        assertInstanceOf(PaddedEmbedding.class, t.get("embeddings.word_embeddings.weight").initializer().resolve(new long[] {30522, 128}, DType.F32));
+        TensorFill.Elementwise bertPadded = (TensorFill.Elementwise) t.get("embeddings.word_embeddings.weight").initializer()
+                .resolve(new long[] {30522, 128}, DType.F32);
+        assertEquals(0L, bertPadded.zeroStart(), "BERT's pad_token_id 0: row 0");
+        assertEquals(128L, bertPadded.zeroEnd());
     }
 
     @Test

@@ -128,6 +128,11 @@ public final class CudaBackend implements FillBackend {
         return "cuda";
     }
 
+    @Override
+    public String describe() {
+        return device + ", kernels from " + moduleSource;
+    }
+
     public CudaDevice device() {
         return device;
     }
@@ -195,7 +200,8 @@ public final class CudaBackend implements FillBackend {
             new LongPointer(1).put(devicePointer), new LongPointer(1).put(start), new LongPointer(1).put(end - start),
             new IntPointer(1).put(key.k0()), new IntPointer(1).put(key.k1()), new IntPointer(1).put(key.c2()), new IntPointer(1).put(key.c3()),
             new FloatPointer(1).put(p.offset()), new FloatPointer(1).put(p.scale()), new FloatPointer(1).put(p.pa()),
-            new FloatPointer(1).put(p.qb()), new FloatPointer(1).put(p.d()), new FloatPointer(1).put(p.lo()), new FloatPointer(1).put(p.hi())};
+            new FloatPointer(1).put(p.qb()), new FloatPointer(1).put(p.d()), new FloatPointer(1).put(p.lo()), new FloatPointer(1).put(p.hi()),
+            new LongPointer(1).put(0L), new LongPointer(1).put(0L)};
         PointerPointer<Pointer> args = new PointerPointer<>(values.length);
         for (int i = 0; i < values.length; i++) {
             args.put(i, values[i]);

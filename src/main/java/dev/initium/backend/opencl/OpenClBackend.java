@@ -2,17 +2,21 @@ package dev.initium.backend.opencl;
 
 import static org.bytedeco.opencl.global.OpenCL.*;
 
+import dev.initium.DType;
 import dev.initium.InvalidArgumentException;
-import dev.initium.BackendUnavailableException;
 import dev.initium.backend.KernelSource;
 import dev.initium.dist.TransformParams;
-import dev.initium.engine.FillBackend;
+import dev.initium.engine.DeviceBackend;
+import dev.initium.engine.DeviceBuffer;
+import dev.initium.engine.DeviceMemory;
+import dev.initium.engine.DeviceQueue;
+import dev.initium.engine.DeviceTimer;
+import dev.initium.init.IndexFunction;
 import dev.initium.rng.StreamKey;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.FloatPointer;
@@ -27,122 +31,84 @@ import org.bytedeco.opencl._cl_context;
 import org.bytedeco.opencl._cl_device_id;
 import org.bytedeco.opencl._cl_kernel;
 import org.bytedeco.opencl._cl_mem;
-import org.bytedeco.opencl._cl_platform_id;
 import org.bytedeco.opencl._cl_program;
 
 /**
  * The OpenCL backend (JavaCPP's {@code org.bytedeco:opencl} preset, whose jar carries the Khronos
- * ICD loader): the kernel source of {@code kernels/initium_fill.cl} built for one device with
- * {@code -cl-fp32-correctly-rounded-divide-sqrt} and no contraction, one kernel per distribution
- * and dtype. Works on any OpenCL 1.2+ device; CI runs it on PoCL's CPU device.
+ * ICD loader): the kernel source of {@code kernels/initium_fill.cl} built for the devices of one
+ * context with {@code -cl-fp32-correctly-rounded-divide-sqrt} and no contraction. Works on any
+ * OpenCL 1.2+ device; CI runs it on PoCL's CPU device.
  *
- * {@snippet :
- * try (OpenClBackend cl = OpenClBackend.open(OpenClBackend.pick(false))) {
- *     cl.fill(hostSegment, key, params, 0, n);   // computed on the device, copied back
- * }
- * }
+ * <p>The context is either its own (one device) or the caller's: {@link #forMemory} retains the
+ * context of a caller's {@code cl_mem}, so buffers an application created are valid targets, and
+ * work can go on the caller's command queue of that context. Device writes take an element offset
+ * as a kernel argument, so any byte offset that is a multiple of the element size works (no
+ * sub-buffers, whose origin must be aligned to {@code CL_DEVICE_MEM_BASE_ADDR_ALIGN}).
  */
-public final class OpenClBackend implements FillBackend {
+final class OpenClBackend implements DeviceBackend {
     /** Build options that keep the bits equal to the Java reference. */
-    public static final String BUILD_OPTIONS = "-cl-fp32-correctly-rounded-divide-sqrt";
+    static final String BUILD_OPTIONS = "-cl-fp32-correctly-rounded-divide-sqrt";
     /** Largest device buffer used for a host fill; larger ranges go in several launches. */
     static final long MAX_CHUNK_BYTES = 256L << 20;
+    /** Most work items of one launch; each takes a grid-stride share of the range. */
+    static final long MAX_GLOBAL = 1L << 20;
 
     private final OpenClDevice device;
-    private final _cl_device_id deviceId;
     private final _cl_context context;
     private final _cl_command_queue queue;
     private final _cl_program program;
     private final Map<String, _cl_kernel> kernels = new HashMap<>();
     private boolean closed;
 
-    private OpenClBackend(OpenClDevice device, _cl_device_id deviceId, _cl_context context, _cl_command_queue queue, _cl_program program) {
+    private OpenClBackend(OpenClDevice device, _cl_context context, _cl_command_queue queue, _cl_program program) {
         this.device = device;
-        this.deviceId = deviceId;
         this.context = context;
         this.queue = queue;
         this.program = program;
     }
 
-    /** Loads the OpenCL library; a failure means the backend is unavailable here. */
-    static void load() {
-        try {
-            Loader.load(org.bytedeco.opencl.global.OpenCL.class);
-        } catch (Throwable t) {
-            throw new BackendUnavailableException("OpenCL library cannot be loaded: " + t.getMessage(), t);
-        }
-    }
-
-    /** Every OpenCL device of every platform; empty when there is no ICD. */
-    public static List<OpenClDevice> devices() {
-        load();
-        List<OpenClDevice> out = new ArrayList<>();
-        IntPointer n = new IntPointer(1);
-        int status = clGetPlatformIDs(0, (PointerPointer<?>) null, n);
-        if (status == -1001 || n.get() == 0) {
-            return out;
-        }
-        OpenClException.check(status, "clGetPlatformIDs");
-        PointerPointer<_cl_platform_id> platforms = new PointerPointer<>(n.get());
-        OpenClException.check(clGetPlatformIDs(n.get(), platforms, (IntPointer) null), "clGetPlatformIDs");
-        for (int p = 0; p < n.get(); p++) {
-            _cl_platform_id platform = new _cl_platform_id(platforms.get(p));
-            String platformName = platformString(platform, CL_PLATFORM_NAME);
-            IntPointer count = new IntPointer(1);
-            if (clGetDeviceIDs(platform, CL_DEVICE_TYPE_ALL, 0, (PointerPointer<?>) null, count) != 0) {
-                continue;
-            }
-            PointerPointer<_cl_device_id> ids = new PointerPointer<>(count.get());
-            OpenClException.check(clGetDeviceIDs(platform, CL_DEVICE_TYPE_ALL, count.get(), ids, (IntPointer) null), "clGetDeviceIDs");
-            for (int d = 0; d < count.get(); d++) {
-                _cl_device_id id = new _cl_device_id(ids.get(d));
-                long type = deviceLong(id, CL_DEVICE_TYPE);
-                long fp = deviceLong(id, CL_DEVICE_SINGLE_FP_CONFIG);
-                out.add(new OpenClDevice(p, d, platformName, deviceString(id, CL_DEVICE_NAME), (type & CL_DEVICE_TYPE_GPU) != 0,
-                        deviceLong(id, CL_DEVICE_MAX_MEM_ALLOC_SIZE), (fp & CL_FP_CORRECTLY_ROUNDED_DIVIDE_SQRT) != 0));
-            }
-        }
-        return out;
-    }
-
-    /**
-     * The device {@code --backend opencl} uses: the first GPU, else (unless {@code gpuOnly}) the
-     * first other device, such as PoCL's CPU device.
-     */
-    public static OpenClDevice pick(boolean gpuOnly) {
-        List<OpenClDevice> all = devices();
-        for (OpenClDevice d : all) {
-            if (d.gpu() && d.correctlyRoundedDivSqrt()) {
-                return d;
-            }
-        }
-        if (!gpuOnly) {
-            for (OpenClDevice d : all) {
-                if (d.correctlyRoundedDivSqrt()) {
-                    return d;
-                }
-            }
-        }
-        throw new BackendUnavailableException(all.isEmpty() ? "no OpenCL platform or device found (is an ICD such as pocl-opencl-icd installed?)"
-                : "no " + (gpuOnly ? "GPU " : "") + "OpenCL device with correctly rounded divide and sqrt among " + all);
-    }
-
-    /** Creates a context, a queue and the program for {@code device}. */
-    public static OpenClBackend open(OpenClDevice device) {
-        load();
-        PointerPointer<_cl_platform_id> platforms = new PointerPointer<>(device.platform() + 1);
-        OpenClException.check(clGetPlatformIDs(device.platform() + 1, platforms, (IntPointer) null), "clGetPlatformIDs");
-        _cl_platform_id platform = new _cl_platform_id(platforms.get(device.platform()));
-        PointerPointer<_cl_device_id> ids = new PointerPointer<>(device.index() + 1);
-        OpenClException.check(clGetDeviceIDs(platform, CL_DEVICE_TYPE_ALL, device.index() + 1, ids, (IntPointer) null), "clGetDeviceIDs");
-        _cl_device_id id = new _cl_device_id(ids.get(device.index()));
-        // A one-element array holding the device: new PointerPointer<>(id) would be a cast, not an array.
+    /** A context, a queue and the program of its own for {@code device}. */
+    static OpenClBackend open(OpenClDevice device) {
+        OpenClPlatforms.load();
+        _cl_device_id id = OpenClPlatforms.id(device);
         PointerPointer<_cl_device_id> one = new PointerPointer<>(1);
         one.put(0, id);
         IntPointer err = new IntPointer(1);
         _cl_context context = clCreateContext(null, 1, one, null, null, err);
         OpenClException.check(err.get(), "clCreateContext");
-        _cl_command_queue queue = clCreateCommandQueue(context, id, 0, err);
+        return build(device, context, id, one, 1);
+    }
+
+    /**
+     * The backend of the context that owns the caller's buffer {@code clMem} (the context is
+     * retained while the backend is open); its own queue is on the context's first device.
+     */
+    static OpenClBackend forMemory(long clMem) {
+        OpenClPlatforms.load();
+        _cl_context context = new _cl_context(OpenClHandles.contextOf(clMem));
+        OpenClException.check(clRetainContext(context), "clRetainContext");
+        IntPointer n = new IntPointer(1);
+        int status = clGetContextInfo(context, CL_CONTEXT_NUM_DEVICES, 4, n, null);
+        if (status != 0) {
+            clReleaseContext(context);
+            OpenClException.check(status, "clGetContextInfo(CL_CONTEXT_NUM_DEVICES)");
+        }
+        PointerPointer<_cl_device_id> ids = new PointerPointer<>(n.get());
+        status = clGetContextInfo(context, CL_CONTEXT_DEVICES, (long) n.get() * Loader.sizeof(PointerPointer.class), ids, null);
+        if (status != 0) {
+            clReleaseContext(context);
+            OpenClException.check(status, "clGetContextInfo(CL_CONTEXT_DEVICES)");
+        }
+        _cl_device_id first = new _cl_device_id(ids.get(0));
+        OpenClDevice device = OpenClPlatforms.describe(-1, 0, OpenClPlatforms.platformName(first), first);
+        return build(device, context, first, ids, n.get());
+    }
+
+    /** Creates the queue and builds the program for {@code count} devices; releases the context on failure. */
+    private static OpenClBackend build(OpenClDevice device, _cl_context context, _cl_device_id queueDevice,
+                                       PointerPointer<_cl_device_id> devices, int count) {
+        IntPointer err = new IntPointer(1);
+        _cl_command_queue queue = clCreateCommandQueue(context, queueDevice, 0, err);
         if (err.get() != 0) {
             clReleaseContext(context);
             OpenClException.check(err.get(), "clCreateCommandQueue");
@@ -152,16 +118,20 @@ public final class OpenClBackend implements FillBackend {
         sources.put(0, new BytePointer(src));
         SizeTPointer lengths = new SizeTPointer(1).put(src.length);
         _cl_program program = clCreateProgramWithSource(context, 1, sources, lengths, err);
-        OpenClException.check(err.get(), "clCreateProgramWithSource");
-        int status = clBuildProgram(program, 1, one, new BytePointer(BUILD_OPTIONS), null, null);
+        if (err.get() != 0) {
+            clReleaseCommandQueue(queue);
+            clReleaseContext(context);
+            OpenClException.check(err.get(), "clCreateProgramWithSource");
+        }
+        int status = clBuildProgram(program, count, devices, new BytePointer(BUILD_OPTIONS), null, null);
         if (status != 0) {
-            String log = buildLog(program, id);
+            String log = buildLog(program, queueDevice);
             clReleaseProgram(program);
             clReleaseCommandQueue(queue);
             clReleaseContext(context);
             throw new OpenClException("clBuildProgram", status, log);
         }
-        return new OpenClBackend(device, id, context, queue, program);
+        return new OpenClBackend(device, context, queue, program);
     }
 
     @Override
@@ -169,12 +139,23 @@ public final class OpenClBackend implements FillBackend {
         return "opencl";
     }
 
-    public OpenClDevice device() {
+    @Override
+    public String describe() {
+        return device.toString();
+    }
+
+    OpenClDevice openClDevice() {
         return device;
     }
 
-    /** Allocates a device buffer of {@code bytes}. */
-    public OpenClBuffer allocate(long bytes) {
+    /** The context's address, which identifies the backend of a caller's buffer. */
+    long contextAddress() {
+        return context.address();
+    }
+
+    @Override
+    public synchronized DeviceBuffer allocate(long bytes) {
+        checkOpen();
         if (bytes <= 0) {
             throw new InvalidArgumentException("buffer size = " + bytes + ": must be > 0");
         }
@@ -188,101 +169,198 @@ public final class OpenClBackend implements FillBackend {
         return new OpenClBuffer(mem, bytes);
     }
 
-    /**
-     * Fills elements [start, end) of tensor (key, p) into {@code buffer} from byte
-     * {@code byteOffset} on, in device memory, and waits for completion.
-     */
-    public synchronized void fill(OpenClBuffer buffer, long byteOffset, StreamKey key, TransformParams p, long start, long end) {
-        long bytes = (end - start) * p.dtype().bytes();
-        if (start < 0 || end < start || byteOffset < 0 || byteOffset + bytes > buffer.bytes()) {
-            throw new InvalidArgumentException("range [" + start + ", " + end + ") at byte " + byteOffset
-                    + " does not fit a buffer of " + buffer.bytes() + " bytes");
-        }
-        if (end == start) {
+    @Override
+    public synchronized void fill(MemorySegment dst, StreamKey key, TransformParams p, long start, long end) {
+        checkOpen();
+        if (end <= start) {
             return;
         }
-        _cl_mem target = buffer.mem();
-        _cl_mem sub = null;
-        if (byteOffset != 0) {
-            sub = subBuffer(buffer, byteOffset, bytes);
-            target = sub;
-        }
-        try {
-            launch(target, key, p, start, end);
-            OpenClException.check(clFinish(queue), "clFinish");
-        } finally {
-            if (sub != null) {
-                clReleaseMemObject(sub);
+        int size = p.dtype().bytes();
+        long perChunk = Math.min(MAX_CHUNK_BYTES, device.maxAlloc()) / size;
+        try (OpenClBuffer buf = (OpenClBuffer) allocate(Math.min(end - start, perChunk) * size); Arena arena = Arena.ofConfined()) {
+            MemorySegment staging = dst.isNative() ? null : arena.allocate(Math.min(end - start, perChunk) * size, 64);
+            for (long s = start; s < end; s += perChunk) {
+                long e = Math.min(end, s + perChunk);
+                long n = (e - s) * size;
+                launchFill(buf.mem().address(), 0, key, p, s, e, 0, 0, queue);
+                MemorySegment target = dst.asSlice((s - start) * size, n);
+                read(buf.mem().address(), 0, staging == null ? target : staging.asSlice(0, n), queue);
+                if (staging != null) {
+                    target.copyFrom(staging.asSlice(0, n));
+                }
             }
         }
     }
 
     @Override
-    public synchronized void fill(MemorySegment dst, StreamKey key, TransformParams p, long start, long end) {
-        int size = p.dtype().bytes();
-        long perChunk = Math.min(MAX_CHUNK_BYTES, device.maxAlloc()) / size;
+    public synchronized void fillElementwise(DeviceMemory dst, long byteOffset, StreamKey key, TransformParams p, long start, long end,
+                                             long zeroStart, long zeroEnd, DeviceQueue q) {
+        checkOpen();
+        if (end > start) {
+            launchFill(dst.handle(), byteOffset / p.dtype().bytes(), key, p, start, end, zeroStart, zeroEnd, queueOf(q));
+            flushIfOwn(q);
+        }
+    }
+
+    @Override
+    public synchronized void fillIndexed(DeviceMemory dst, long byteOffset, IndexFunction f, long[] shape, DType dtype, long start, long end,
+                                         DeviceQueue q) {
+        checkOpen();
         if (end <= start) {
             return;
         }
-        try (OpenClBuffer buf = allocate(Math.min(end - start, perChunk) * size)) {
-            for (long s = start; s < end; s += perChunk) {
-                long e = Math.min(end, s + perChunk);
-                launch(buf.mem(), key, p, s, e);
-                long n = (e - s) * size;
-                Pointer host = new Pointer(dst.asSlice((s - start) * size, n).asByteBuffer());
-                OpenClException.check(clEnqueueReadBuffer(queue, buf.mem(), CL_TRUE, 0, n, host, 0,
-                        (PointerPointer<?>) null, (PointerPointer<?>) null), "clEnqueueReadBuffer");
+        _cl_kernel k = kernel(KernelSource.indexKernelName(dtype));
+        long[] a = KernelSource.indexArgs(f, shape);
+        memArg(k, 0, dst.handle());
+        longArg(k, 1, byteOffset / dtype.bytes());
+        longArg(k, 2, start);
+        longArg(k, 3, end - start);
+        intArg(k, 4, (int) a[0]);
+        intArg(k, 5, (int) a[1]);
+        for (int i = 2; i < 8; i++) {
+            longArg(k, 4 + i, a[i]);
+        }
+        enqueue(queueOf(q), k, Math.min(end - start, MAX_GLOBAL));
+        flushIfOwn(q);
+    }
+
+    @Override
+    public synchronized void fillPattern(DeviceMemory dst, long byteOffset, DType dtype, int bits, long count, DeviceQueue q) {
+        checkOpen();
+        if (count == 0) {
+            return;
+        }
+        Pointer pattern = dtype.bytes() == 4 ? new IntPointer(1).put(bits) : new BytePointer(2).put(0, (byte) bits).put(1, (byte) (bits >> 8));
+        OpenClException.check(clEnqueueFillBuffer(queueOf(q), mem(dst.handle()), pattern, dtype.bytes(), byteOffset, count * dtype.bytes(), 0,
+                (PointerPointer<?>) null, (PointerPointer<?>) null), "clEnqueueFillBuffer");
+        flushIfOwn(q);
+    }
+
+    @Override
+    public synchronized void upload(MemorySegment src, DeviceMemory dst, long byteOffset, DeviceQueue q) {
+        checkOpen();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment host = src.isNative() ? src : arena.allocate(src.byteSize(), 64).copyFrom(src);
+            OpenClException.check(clEnqueueWriteBuffer(queueOf(q), mem(dst.handle()), CL_TRUE, byteOffset, host.byteSize(),
+                    new Pointer(host.asByteBuffer()), 0, (PointerPointer<?>) null, (PointerPointer<?>) null), "clEnqueueWriteBuffer");
+        }
+    }
+
+    @Override
+    public synchronized void download(DeviceMemory src, long byteOffset, MemorySegment dst, DeviceQueue q) {
+        checkOpen();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment host = dst.isNative() ? dst : arena.allocate(dst.byteSize(), 64);
+            read(src.handle(), byteOffset, host, queueOf(q));
+            if (host != dst) {
+                dst.copyFrom(host);
             }
         }
     }
 
-    /** Sets every byte of {@code buffer} to {@code value} and waits (clEnqueueFillBuffer): the memory-fill reference of bench. */
-    public synchronized void fillBytes(OpenClBuffer buffer, byte value) {
+    @Override
+    public synchronized void memset(DeviceMemory dst, byte value, DeviceQueue q) {
+        checkOpen();
         BytePointer pattern = new BytePointer(1).put(0, value);
-        OpenClException.check(clEnqueueFillBuffer(queue, buffer.mem(), pattern, 1, 0, buffer.bytes(), 0,
+        OpenClException.check(clEnqueueFillBuffer(queueOf(q), mem(dst.handle()), pattern, 1, 0, dst.bytes(), 0,
                 (PointerPointer<?>) null, (PointerPointer<?>) null), "clEnqueueFillBuffer");
-        OpenClException.check(clFinish(queue), "clFinish");
     }
 
-    /** Copies {@code bytes} from the start of a device buffer into host memory. */
-    public synchronized void read(OpenClBuffer buffer, MemorySegment dst, long bytes) {
-        Pointer host = new Pointer(dst.asSlice(0, bytes).asByteBuffer());
-        OpenClException.check(clEnqueueReadBuffer(queue, buffer.mem(), CL_TRUE, 0, bytes, host, 0,
+    @Override
+    public void synchronize(DeviceQueue q) {
+        _cl_command_queue cq;
+        synchronized (this) {
+            checkOpen();
+            cq = queueOf(q);
+        }
+        OpenClException.check(clFinish(cq), "clFinish");
+    }
+
+    @Override
+    public DeviceTimer timer(DeviceQueue q) {
+        return new DeviceTimer() {
+            private long start;
+
+            @Override
+            public void start() {
+                synchronize(q);
+                start = System.nanoTime();
+            }
+
+            @Override
+            public double stop() {
+                synchronize(q);
+                return (System.nanoTime() - start) / 1e9;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    @Override
+    public String memsetName() {
+        return "clEnqueueFillBuffer";
+    }
+
+    private void read(long mem, long byteOffset, MemorySegment host, _cl_command_queue cq) {
+        OpenClException.check(clEnqueueReadBuffer(cq, mem(mem), CL_TRUE, byteOffset, host.byteSize(), new Pointer(host.asByteBuffer()), 0,
                 (PointerPointer<?>) null, (PointerPointer<?>) null), "clEnqueueReadBuffer");
     }
 
-    private void launch(_cl_mem out, StreamKey key, TransformParams p, long start, long end) {
+    private void launchFill(long mem, long outOffset, StreamKey key, TransformParams p, long start, long end, long zeroStart, long zeroEnd,
+                            _cl_command_queue cq) {
         _cl_kernel k = kernel(KernelSource.kernelName(p.kind(), p.dtype()));
-        PointerPointer<_cl_mem> mem = new PointerPointer<>(1);
-        mem.put(0, out);
-        arg(k, 0, mem, Loader.sizeof(PointerPointer.class));
-        arg(k, 1, new LongPointer(1).put(start), 8);
-        arg(k, 2, new LongPointer(1).put(end - start), 8);
+        memArg(k, 0, mem);
+        longArg(k, 1, outOffset);
+        longArg(k, 2, start);
+        longArg(k, 3, end - start);
         int[] words = {key.k0(), key.k1(), key.c2(), key.c3()};
         for (int i = 0; i < 4; i++) {
-            arg(k, 3 + i, new IntPointer(1).put(words[i]), 4);
+            intArg(k, 4 + i, words[i]);
         }
         float[] f = {p.offset(), p.scale(), p.pa(), p.qb(), p.d(), p.lo(), p.hi()};
         for (int i = 0; i < f.length; i++) {
-            arg(k, 7 + i, new FloatPointer(1).put(f[i]), 4);
+            OpenClException.check(clSetKernelArg(k, 8 + i, 4, new FloatPointer(1).put(f[i])), "clSetKernelArg(" + (8 + i) + ")");
         }
+        longArg(k, 15, Math.max(0, zeroStart));
+        longArg(k, 16, Math.max(0, zeroEnd));
         long blocks = ((end - 1) >> 2) - (start >> 2) + 1;
-        long global = Math.min(blocks, 1L << 20);
-        OpenClException.check(clEnqueueNDRangeKernel(queue, k, 1, null, new SizeTPointer(1).put(global), null, 0,
+        enqueue(cq, k, Math.min(blocks, MAX_GLOBAL));
+    }
+
+    private static void enqueue(_cl_command_queue cq, _cl_kernel k, long global) {
+        OpenClException.check(clEnqueueNDRangeKernel(cq, k, 1, null, new SizeTPointer(1).put(global), null, 0,
                 (PointerPointer<?>) null, (PointerPointer<?>) null), "clEnqueueNDRangeKernel");
     }
 
-    private _cl_mem subBuffer(OpenClBuffer buffer, long offset, long bytes) {
-        // cl_buffer_region {origin, size}
-        SizeTPointer region = new SizeTPointer(2).put(0, offset).put(1, bytes);
-        IntPointer err = new IntPointer(1);
-        _cl_mem sub = clCreateSubBuffer(buffer.mem(), CL_MEM_READ_WRITE, CL_BUFFER_CREATE_TYPE_REGION, region, err);
-        OpenClException.check(err.get(), "clCreateSubBuffer (offset must be a multiple of CL_DEVICE_MEM_BASE_ADDR_ALIGN)");
-        return sub;
+    private _cl_command_queue queueOf(DeviceQueue q) {
+        return q.callerOwned() ? new _cl_command_queue(OpenClHandles.pointer(q.handle())) : queue;
     }
 
-    private static void arg(_cl_kernel k, int index, Pointer value, long size) {
-        OpenClException.check(clSetKernelArg(k, index, size, value), "clSetKernelArg(" + index + ")");
+    /** Work on the backend's own queue is submitted at once, so that a later synchronize finds it running. */
+    private void flushIfOwn(DeviceQueue q) {
+        if (!q.callerOwned()) {
+            OpenClException.check(clFlush(queue), "clFlush");
+        }
+    }
+
+    private static _cl_mem mem(long handle) {
+        return new _cl_mem(OpenClHandles.pointer(handle));
+    }
+
+    private static void memArg(_cl_kernel k, int index, long mem) {
+        OpenClException.check(clSetKernelArg(k, index, Loader.sizeof(PointerPointer.class), new LongPointer(1).put(mem)),
+                "clSetKernelArg(" + index + ", cl_mem)");
+    }
+
+    private static void longArg(_cl_kernel k, int index, long value) {
+        OpenClException.check(clSetKernelArg(k, index, 8, new LongPointer(1).put(value)), "clSetKernelArg(" + index + ")");
+    }
+
+    private static void intArg(_cl_kernel k, int index, int value) {
+        OpenClException.check(clSetKernelArg(k, index, 4, new IntPointer(1).put(value)), "clSetKernelArg(" + index + ")");
     }
 
     private _cl_kernel kernel(String name) {
@@ -303,28 +381,10 @@ public final class OpenClBackend implements FillBackend {
         return log.getString().strip();
     }
 
-    private static String platformString(_cl_platform_id p, int param) {
-        SizeTPointer size = new SizeTPointer(1);
-        clGetPlatformInfo(p, param, 0, null, size);
-        BytePointer s = new BytePointer(size.get() + 1);
-        s.zero();
-        clGetPlatformInfo(p, param, size.get(), s, null);
-        return s.getString().replace("\u0000", "").strip();
-    }
-
-    private static String deviceString(_cl_device_id d, int param) {
-        SizeTPointer size = new SizeTPointer(1);
-        clGetDeviceInfo(d, param, 0, null, size);
-        BytePointer s = new BytePointer(size.get() + 1);
-        s.zero();
-        clGetDeviceInfo(d, param, size.get(), s, null);
-        return s.getString().replace("\u0000", "").strip();
-    }
-
-    private static long deviceLong(_cl_device_id d, int param) {
-        LongPointer v = new LongPointer(1).put(0L);
-        clGetDeviceInfo(d, param, 8, v, null);
-        return v.get();
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("the OpenCL backend of " + device + " is closed");
+        }
     }
 
     @Override
@@ -333,6 +393,7 @@ public final class OpenClBackend implements FillBackend {
             return;
         }
         closed = true;
+        clFinish(queue);
         for (_cl_kernel k : kernels.values()) {
             clReleaseKernel(k);
         }

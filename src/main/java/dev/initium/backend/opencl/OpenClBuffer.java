@@ -2,10 +2,12 @@ package dev.initium.backend.opencl;
 
 import static org.bytedeco.opencl.global.OpenCL.clReleaseMemObject;
 
+import dev.initium.engine.DeviceBuffer;
+import dev.initium.engine.DeviceMemory;
 import org.bytedeco.opencl._cl_mem;
 
 /** A device buffer of the OpenCL backend; released on {@link #close}. */
-public final class OpenClBuffer implements AutoCloseable {
+final class OpenClBuffer implements DeviceBuffer {
     private final _cl_mem mem;
     private final long bytes;
     private boolean closed;
@@ -19,9 +21,9 @@ public final class OpenClBuffer implements AutoCloseable {
         return mem;
     }
 
-    /** Its size in bytes. */
-    public long bytes() {
-        return bytes;
+    @Override
+    public DeviceMemory memory() {
+        return new DeviceMemory(mem.address(), bytes);
     }
 
     @Override

@@ -1,9 +1,9 @@
 package dev.initium.backend.opencl;
 
 /**
- * An OpenCL device as found by {@link OpenClBackend#devices()}.
+ * An OpenCL device as found by the OpenCL platforms of this machine.
  *
- * @param platform     platform index
+ * @param platform     platform index (-1 for the device of a caller's context)
  * @param index        device index within the platform
  * @param platformName the platform's name (e.g. "Portable Computing Language")
  * @param name         the device's name

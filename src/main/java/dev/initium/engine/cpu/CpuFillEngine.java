@@ -68,6 +68,11 @@ public final class CpuFillEngine implements FillBackend {
         return "cpu";
     }
 
+    @Override
+    public String describe() {
+        return threads + " threads, kernel " + kernel.name();
+    }
+
     /** The kernel's name ({@code scalar} or {@code vector-512}) for reports. */
     public String kernelName() {
         return kernel.name();
@@ -108,28 +113,26 @@ public final class CpuFillEngine implements FillBackend {
         runOnAll(worker, (int) Math.min(threads - 1, lastChunk - firstChunk));
     }
 
-    /**
-     * Fills several runs {flatStart, length, dstElementOffset} of one tensor (the runs of a box
-     * region): long runs one after another with all threads each, short runs spread over the threads.
-     */
-    public void fillRuns(MemorySegment dst, StreamKey key, TransformParams params, java.util.List<long[]> runs) {
+    /** Long runs one after another with all threads each; short runs spread over the threads. */
+    @Override
+    public void fillRuns(MemorySegment dst, StreamKey key, TransformParams params, List<Run> runs) {
         int bytes = params.dtype().bytes();
         long total = 0;
-        for (long[] r : runs) {
-            total += r[1];
+        for (Run r : runs) {
+            total += r.length();
         }
         boolean shareable = dst.isAccessibleBy(OTHER_THREAD);
-        if (pool == null || !shareable || total / runs.size() >= CHUNK) {
-            for (long[] r : runs) {
-                fill(dst.asSlice(r[2] * bytes, r[1] * bytes), key, params, r[0], r[0] + r[1]);
+        if (runs.size() == 1 || pool == null || !shareable || total / runs.size() >= CHUNK) {
+            for (Run r : runs) {
+                fill(dst.asSlice(r.offset() * bytes, r.length() * bytes), key, params, r.flatStart(), r.flatStart() + r.length());
             }
             return;
         }
         AtomicLong next = new AtomicLong();
         Runnable worker = () -> {
             for (long i = next.getAndIncrement(); i < runs.size(); i = next.getAndIncrement()) {
-                long[] r = runs.get((int) i);
-                kernel.fill(dst, r[2] * bytes, key, params, r[0], r[0] + r[1]);
+                Run r = runs.get((int) i);
+                kernel.fill(dst, r.offset() * bytes, key, params, r.flatStart(), r.flatStart() + r.length());
             }
         };
         runOnAll(worker, (int) Math.min(threads - 1, runs.size() - 1));
