@@ -1,5 +1,6 @@
 package dev.initium.init;
 
+import dev.initium.FanMode;
 import dev.initium.InvalidArgumentException;
 
 /**
@@ -11,16 +12,15 @@ import dev.initium.InvalidArgumentException;
 public record Fans(double fanIn, double fanOut) {
 
     /** The fan of {@code mode}: fan_in, fan_out, fan_avg = (in + out)/2, fan_geo_avg = sqrt(in * out). */
-    public double of(String mode) {
+    public double of(FanMode mode) {
         double n = switch (mode) {
-            case "fan_in" -> fanIn;
-            case "fan_out" -> fanOut;
-            case "fan_avg" -> (fanIn + fanOut) / 2;
-            case "fan_geo_avg" -> Math.sqrt(fanIn * fanOut);
-            default -> throw new InvalidArgumentException("mode '" + mode + "' is unknown: valid modes are fan_in, fan_out, fan_avg, fan_geo_avg");
+            case FAN_IN -> fanIn;
+            case FAN_OUT -> fanOut;
+            case FAN_AVG -> (fanIn + fanOut) / 2;
+            case FAN_GEO_AVG -> Math.sqrt(fanIn * fanOut);
         };
         if (Double.isNaN(n)) {
-            throw new InvalidArgumentException("mode " + mode + " needs " + (Double.isNaN(fanIn) ? "fan_in" : "fan_out")
+            throw new InvalidArgumentException("mode " + mode.text() + " needs " + (Double.isNaN(fanIn) ? "fan_in" : "fan_out")
                     + ": give it with --param when fans are explicit");
         }
         return n;

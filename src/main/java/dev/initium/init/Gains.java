@@ -1,6 +1,6 @@
 package dev.initium.init;
 
-import dev.initium.InvalidArgumentException;
+import dev.initium.Nonlinearity;
 
 /**
  * {@code calculate_gain}, with PyTorch's values ({@code torch.nn.init.calculate_gain}):
@@ -19,18 +19,16 @@ public final class Gains {
     }
 
     /** The recommended gain of {@code nonlinearity}; {@code param} is leaky_relu's negative slope (null: 0.01). */
-    public static double calculate(String nonlinearity, Double param) {
+    public static double calculate(Nonlinearity nonlinearity, Double param) {
         return switch (nonlinearity) {
-            case "linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d", "sigmoid" -> 1.0;
-            case "tanh" -> 5.0 / 3;
-            case "relu" -> Math.sqrt(2.0);
-            case "leaky_relu" -> {
+            case LINEAR, CONV1D, CONV2D, CONV3D, CONV_TRANSPOSE1D, CONV_TRANSPOSE2D, CONV_TRANSPOSE3D, SIGMOID -> 1.0;
+            case TANH -> 5.0 / 3;
+            case RELU -> Math.sqrt(2.0);
+            case LEAKY_RELU -> {
                 double slope = param == null ? 0.01 : param;
                 yield Math.sqrt(2.0 / (1 + slope * slope));
             }
-            case "selu" -> 3.0 / 4;
-            default -> throw new InvalidArgumentException("nonlinearity '" + nonlinearity + "' is unknown: valid are linear, conv1d, conv2d, conv3d, "
-                    + "conv_transpose1d, conv_transpose2d, conv_transpose3d, sigmoid, tanh, relu, leaky_relu, selu");
+            case SELU -> 3.0 / 4;
         };
     }
 }

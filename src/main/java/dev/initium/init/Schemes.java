@@ -1,8 +1,11 @@
 package dev.initium.init;
 
 import dev.initium.Layout;
+import dev.initium.Distribution;
+import dev.initium.FanMode;
 import dev.initium.InvalidArgumentException;
-import dev.initium.dist.Distribution;
+import dev.initium.MupRole;
+import dev.initium.Nonlinearity;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,10 +19,6 @@ import java.util.stream.Collectors;
  * the large-model codebases they come from; aliases map the other frameworks' names.
  */
 public final class Schemes {
-    private static final List<String> MODES = List.of("fan_in", "fan_out", "fan_avg", "fan_geo_avg");
-    private static final List<String> DISTRIBUTIONS = List.of("truncated_normal", "normal", "uniform");
-    private static final List<String> NONLINEARITIES = List.of("leaky_relu", "relu", "linear", "conv1d", "conv2d", "conv3d",
-            "conv_transpose1d", "conv_transpose2d", "conv_transpose3d", "sigmoid", "tanh", "selu");
     /** Parameters every fan-based scheme accepts, to give fans directly (DL4J) or pick JAX's axes. */
     static final List<ParamSpec> FAN_PARAMS = List.of(
             ParamSpec.number("fan_in", null, "fan_in given directly (DL4J convention); overrides the shape"),
@@ -49,8 +48,12 @@ public final class Schemes {
         return s;
     }
 
-    /** An initializer of scheme {@code name} with {@code params} (name to value text) in {@code layout}. */
-    public static Initializer create(String name, Map<String, String> params, Layout layout) {
+    /**
+     * An initializer of scheme {@code name} with {@code params} in {@code layout}. A value is typed
+     * (a {@code Number}, or the scheme's {@link dev.initium.Choice} enum) or its text (as the CLI and
+     * config files give it); text is parsed here, once.
+     */
+    public static Initializer create(String name, Map<String, ?> params, Layout layout) {
         Scheme scheme = find(name);
         Params p = new Params(scheme.name(), scheme.params(), params);
         return new Named(scheme, p, layout);
@@ -92,9 +95,9 @@ public final class Schemes {
     }
 
     /** The distribution default of the normal-flavoured Glorot/He schemes: as the layout's framework does. */
-    private static String frameworkDistribution(Params p, Layout layout) {
-        String d = p.word("distribution");
-        return d != null ? d : layout == Layout.JAX ? "truncated_normal" : "normal";
+    private static Distribution frameworkDistribution(Params p, Layout layout) {
+        Distribution d = p.choice("distribution", Distribution.class);
+        return d != null ? d : layout == Layout.JAX ? Distribution.TRUNCATED_NORMAL : Distribution.NORMAL;
     }
 
     private static List<ParamSpec> withFans(ParamSpec... own) {
@@ -103,14 +106,14 @@ public final class Schemes {
         return all;
     }
 
-    private static TensorFill elementwise(Distribution d) {
+    private static TensorFill elementwise(dev.initium.dist.Distribution d) {
         return new TensorFill.Elementwise(d);
     }
 
     private static List<Scheme> build() {
         List<Scheme> s = new ArrayList<>();
         ParamSpec gain = ParamSpec.number("gain", "1", "scaling factor (calculate_gain)");
-        ParamSpec frameworkDist = ParamSpec.word("distribution", null, DISTRIBUTIONS,
+        ParamSpec frameworkDist = ParamSpec.choice("distribution", Distribution.class, null,
                 "default: normal with layout torch (PyTorch), truncated_normal with layout jax (JAX, Keras)");
 
         s.add(new Scheme("constant", List.of("constant_"), List.of(ParamSpec.requiredNumber("value", "the value")),
@@ -118,14 +121,14 @@ public final class Schemes {
         s.add(new Scheme("zeros", List.of("zeros_", "zero"), List.of(), "x = 0", (p, l, f, shape, t) -> new TensorFill.Constant(0)));
         s.add(new Scheme("ones", List.of("ones_"), List.of(), "x = 1", (p, l, f, shape, t) -> new TensorFill.Constant(1)));
         s.add(new Scheme("uniform", List.of("uniform_"), List.of(ParamSpec.number("a", "0", "lower bound"), ParamSpec.number("b", "1", "upper bound")),
-                "U(a, b) (torch.nn.init.uniform_)", (p, l, f, shape, t) -> elementwise(new Distribution.Uniform(p.number("a"), p.number("b")))));
+                "U(a, b) (torch.nn.init.uniform_)", (p, l, f, shape, t) -> elementwise(new dev.initium.dist.Distribution.Uniform(p.number("a"), p.number("b")))));
         s.add(new Scheme("normal", List.of("normal_"), List.of(ParamSpec.number("mean", "0", "mean"), ParamSpec.number("std", "1", "standard deviation")),
-                "N(mean, std^2) (torch.nn.init.normal_)", (p, l, f, shape, t) -> elementwise(new Distribution.Normal(p.number("mean"), p.number("std")))));
+                "N(mean, std^2) (torch.nn.init.normal_)", (p, l, f, shape, t) -> elementwise(new dev.initium.dist.Distribution.Normal(p.number("mean"), p.number("std")))));
         s.add(new Scheme("trunc_normal", List.of("trunc_normal_", "truncated_normal"), List.of(ParamSpec.number("mean", "0", "mean"),
                 ParamSpec.number("std", "1", "standard deviation"), ParamSpec.number("a", "-2", "absolute lower bound"),
                 ParamSpec.number("b", "2", "absolute upper bound")),
                 "N(mean, std^2) truncated to [a, b], absolute bounds (torch.nn.init.trunc_normal_); exact inversion, no rejection",
-                (p, l, f, shape, t) -> elementwise(new Distribution.TruncatedNormal(p.number("mean"), p.number("std"), p.number("a"), p.number("b")))));
+                (p, l, f, shape, t) -> elementwise(new dev.initium.dist.Distribution.TruncatedNormal(p.number("mean"), p.number("std"), p.number("a"), p.number("b")))));
         s.add(new Scheme("eye", List.of("eye_"), List.of(), "identity of a 2-D tensor (torch.nn.init.eye_)", (p, l, f, shape, t) -> {
             IndexFunction.Eye.check(shape);
             return new TensorFill.Indexed(new IndexFunction.Eye());
@@ -145,39 +148,39 @@ public final class Schemes {
                 }));
         s.add(new Scheme("xavier_uniform", List.of("xavier_uniform_", "glorot_uniform"), withFans(gain),
                 "U(-b, b), b = gain sqrt(6 / (fan_in + fan_out)) = variance_scaling(gain^2, fan_avg, uniform) (Glorot and Bengio 2010)",
-                (p, l, f, shape, t) -> elementwise(VarianceScaling.of(p.number("gain") * p.number("gain"), "fan_avg", "uniform", f.fans(shape)))));
+                (p, l, f, shape, t) -> elementwise(VarianceScaling.of(p.number("gain") * p.number("gain"), FanMode.FAN_AVG, Distribution.UNIFORM, f.fans(shape)))));
         s.add(new Scheme("xavier_normal", List.of("xavier_normal_", "glorot_normal"), withFans(gain, frameworkDist),
                 "std = gain sqrt(2 / (fan_in + fan_out)) = variance_scaling(gain^2, fan_avg, distribution) (Glorot and Bengio 2010)",
-                (p, l, f, shape, t) -> elementwise(VarianceScaling.of(p.number("gain") * p.number("gain"), "fan_avg",
+                (p, l, f, shape, t) -> elementwise(VarianceScaling.of(p.number("gain") * p.number("gain"), FanMode.FAN_AVG,
                         frameworkDistribution(p, l), f.fans(shape)))));
         List<ParamSpec> kaiming = List.of(ParamSpec.number("a", "0", "negative slope of leaky_relu"),
-                ParamSpec.word("mode", "fan_in", List.of("fan_in", "fan_out"), "fan_in keeps forward variance, fan_out backward"),
-                ParamSpec.word("nonlinearity", "leaky_relu", NONLINEARITIES, "for calculate_gain"));
+                ParamSpec.choice("mode", FanMode.class, FanMode.FAN_IN, "fan_in keeps forward variance, fan_out backward"),
+                ParamSpec.choice("nonlinearity", Nonlinearity.class, Nonlinearity.LEAKY_RELU, "for calculate_gain"));
         s.add(new Scheme("kaiming_uniform", List.of("kaiming_uniform_", "he_uniform"), withFans(kaiming.toArray(new ParamSpec[0])),
                 "U(-b, b), b = gain sqrt(3 / fan_mode), gain = calculate_gain(nonlinearity, a) = variance_scaling(gain^2, mode, uniform) (He et al. 2015)",
                 (p, l, f, shape, t) -> {
-                    double g = Gains.calculate(p.word("nonlinearity"), p.number("a"));
-                    return elementwise(VarianceScaling.of(g * g, p.word("mode"), "uniform", f.fans(shape)));
+                    double g = Gains.calculate(p.choice("nonlinearity", Nonlinearity.class), p.number("a"));
+                    return elementwise(VarianceScaling.of(g * g, kaimingMode(p), Distribution.UNIFORM, f.fans(shape)));
                 }));
         List<ParamSpec> kaimingNormal = new ArrayList<>(kaiming);
         kaimingNormal.add(frameworkDist);
         s.add(new Scheme("kaiming_normal", List.of("kaiming_normal_", "he_normal"), withFans(kaimingNormal.toArray(new ParamSpec[0])),
                 "std = gain / sqrt(fan_mode) = variance_scaling(gain^2, mode, distribution) (He et al. 2015)",
                 (p, l, f, shape, t) -> {
-                    double g = Gains.calculate(p.word("nonlinearity"), p.number("a"));
-                    return elementwise(VarianceScaling.of(g * g, p.word("mode"), frameworkDistribution(p, l), f.fans(shape)));
+                    double g = Gains.calculate(p.choice("nonlinearity", Nonlinearity.class), p.number("a"));
+                    return elementwise(VarianceScaling.of(g * g, kaimingMode(p), frameworkDistribution(p, l), f.fans(shape)));
                 }));
         s.add(new Scheme("lecun_uniform", List.of(), withFans(),
                 "U(-b, b), b = sqrt(3 / fan_in) = variance_scaling(1, fan_in, uniform) (LeCun et al. 1998; jax.nn.initializers.lecun_uniform)",
-                (p, l, f, shape, t) -> elementwise(VarianceScaling.of(1, "fan_in", "uniform", f.fans(shape)))));
-        s.add(new Scheme("lecun_normal", List.of(), withFans(ParamSpec.word("distribution", "truncated_normal", DISTRIBUTIONS, "as JAX and Keras")),
+                (p, l, f, shape, t) -> elementwise(VarianceScaling.of(1, FanMode.FAN_IN, Distribution.UNIFORM, f.fans(shape)))));
+        s.add(new Scheme("lecun_normal", List.of(), withFans(ParamSpec.choice("distribution", Distribution.class, Distribution.TRUNCATED_NORMAL, "as JAX and Keras")),
                 "variance 1 / fan_in = variance_scaling(1, fan_in, truncated_normal) (jax.nn.initializers.lecun_normal)",
-                (p, l, f, shape, t) -> elementwise(VarianceScaling.of(1, "fan_in", p.word("distribution"), f.fans(shape)))));
+                (p, l, f, shape, t) -> elementwise(VarianceScaling.of(1, FanMode.FAN_IN, p.choice("distribution", Distribution.class), f.fans(shape)))));
         s.add(new Scheme("variance_scaling", List.of(), withFans(ParamSpec.number("scale", "1", "variance = scale / n"),
-                ParamSpec.word("mode", "fan_in", MODES, "which fan is n"), ParamSpec.word("distribution", "truncated_normal", DISTRIBUTIONS,
+                ParamSpec.choice("mode", FanMode.class, FanMode.FAN_IN, "which fan is n"), ParamSpec.choice("distribution", Distribution.class, Distribution.TRUNCATED_NORMAL,
                         "truncated_normal is cut at +-2 and its std divided by 0.87962566103423978")),
                 "the general form (jax.nn.initializers.variance_scaling)",
-                (p, l, f, shape, t) -> elementwise(VarianceScaling.of(p.number("scale"), p.word("mode"), p.word("distribution"), f.fans(shape)))));
+                (p, l, f, shape, t) -> elementwise(VarianceScaling.of(p.number("scale"), p.choice("mode", FanMode.class), p.choice("distribution", Distribution.class), f.fans(shape)))));
         s.add(new Scheme("orthogonal", List.of("orthogonal_"), List.of(gain),
                 "gain Q, Q from the QR of a Gaussian (rows, numel/rows) matrix with Q := Q sign(diag R) (torch.nn.init.orthogonal_; Saxe et al. 2014)",
                 (p, l, f, shape, t) -> {
@@ -193,34 +196,34 @@ public final class Schemes {
         s.add(new Scheme("torch_linear_weight", List.of("linear_default", "torch_conv_weight"), withFans(),
                 "nn.Linear / nn.ConvNd weight default: kaiming_uniform(a = sqrt 5) = U(-1/sqrt(fan_in), 1/sqrt(fan_in))",
                 (p, l, f, shape, t) -> {
-                    double g = Gains.calculate("leaky_relu", Math.sqrt(5));
-                    return elementwise(VarianceScaling.of(g * g, "fan_in", "uniform", f.fans(shape)));
+                    double g = Gains.calculate(Nonlinearity.LEAKY_RELU, Math.sqrt(5));
+                    return elementwise(VarianceScaling.of(g * g, FanMode.FAN_IN, Distribution.UNIFORM, f.fans(shape)));
                 }));
         s.add(new Scheme("torch_linear_bias", List.of("torch_conv_bias"), List.of(ParamSpec.requiredNumber("fan_in", "fan_in of the layer's weight")),
                 "nn.Linear / nn.ConvNd bias default: U(-1/sqrt(fan_in), 1/sqrt(fan_in))",
                 (p, l, f, shape, t) -> {
                     double b = 1 / Math.sqrt(p.number("fan_in"));
-                    return elementwise(new Distribution.Uniform(-b, b));
+                    return elementwise(new dev.initium.dist.Distribution.Uniform(-b, b));
                 }));
         s.add(new Scheme("torch_embedding", List.of("embedding_default"), List.of(), "nn.Embedding default: N(0, 1)",
-                (p, l, f, shape, t) -> elementwise(new Distribution.Normal(0, 1))));
+                (p, l, f, shape, t) -> elementwise(new dev.initium.dist.Distribution.Normal(0, 1))));
         s.add(new Scheme("layernorm_weight", List.of("rmsnorm_weight", "norm_weight"), List.of(), "LayerNorm / RMSNorm weight: ones",
                 (p, l, f, shape, t) -> new TensorFill.Constant(1)));
         s.add(new Scheme("layernorm_bias", List.of("norm_bias"), List.of(), "LayerNorm bias: zeros", (p, l, f, shape, t) -> new TensorFill.Constant(0)));
         s.add(new Scheme("megatron_normal", List.of("gpt2_normal", "init_method_normal"), List.of(ParamSpec.number("std", "0.02", "sigma (initializer_range)")),
                 "N(0, sigma^2) (Megatron-LM init_method_normal; GPT-2 initializer_range)",
-                (p, l, f, shape, t) -> elementwise(new Distribution.Normal(0, p.number("std")))));
+                (p, l, f, shape, t) -> elementwise(new dev.initium.dist.Distribution.Normal(0, p.number("std")))));
         s.add(new Scheme("megatron_scaled_normal", List.of("scaled_normal", "gpt2_scaled_normal", "scaled_init_method_normal"),
                 List.of(ParamSpec.number("std", "0.02", "sigma"), ParamSpec.requiredNumber("num_layers", "number of transformer layers")),
                 "N(0, (sigma / sqrt(2 num_layers))^2) for residual output projections (Megatron-LM scaled_init_method_normal; GPT-2 paper, section 2.3)",
-                (p, l, f, shape, t) -> elementwise(new Distribution.Normal(0, p.number("std") / Math.sqrt(2.0 * p.positiveInt("num_layers"))))));
+                (p, l, f, shape, t) -> elementwise(new dev.initium.dist.Distribution.Normal(0, p.number("std") / Math.sqrt(2.0 * p.positiveInt("num_layers"))))));
         s.add(new Scheme("neox_small_init", List.of("small_init"), withFans(ParamSpec.number("d", null, "model width (default: fan_in)")),
                 "N(0, 2 / (5 d)) (GPT-NeoX small_init_init_method; Nguyen and Salazar 2019)",
-                (p, l, f, shape, t) -> elementwise(new Distribution.Normal(0, Math.sqrt(2.0 / (5 * width(p, f, shape)))))));
+                (p, l, f, shape, t) -> elementwise(new dev.initium.dist.Distribution.Normal(0, Math.sqrt(2.0 / (5 * width(p, f, shape)))))));
         s.add(new Scheme("neox_wang_init", List.of("wang_init"), withFans(ParamSpec.requiredNumber("num_layers", "number of layers"),
                 ParamSpec.number("d", null, "model width (default: fan_in)")),
                 "N(0, (2 / (num_layers sqrt d))^2) (GPT-NeoX wang_init_method; Wang and Komatsuzaki, Mesh-Transformer-JAX)",
-                (p, l, f, shape, t) -> elementwise(new Distribution.Normal(0, 2.0 / p.positiveInt("num_layers") / Math.sqrt(width(p, f, shape))))));
+                (p, l, f, shape, t) -> elementwise(new dev.initium.dist.Distribution.Normal(0, 2.0 / p.positiveInt("num_layers") / Math.sqrt(width(p, f, shape))))));
         s.add(new Scheme("olmo_mitchell", List.of("mitchell"), withFans(ParamSpec.number("d", null, "effective input width (default: fan_in)"),
                 ParamSpec.number("layer_id", null, "0-based layer of an output projection: std /= sqrt(2 (layer_id + 1))"),
                 ParamSpec.number("std_factor", "1", "multiplies std")),
@@ -234,11 +237,11 @@ public final class Schemes {
                         }
                         std = std / Math.sqrt(2 * (layer + 1));
                     }
-                    return elementwise(new Distribution.TruncatedNormal(0, std, -3 * std, 3 * std));
+                    return elementwise(new dev.initium.dist.Distribution.TruncatedNormal(0, std, -3 * std, 3 * std));
                 }));
         s.add(new Scheme("mup", List.of("mup_normal"), List.of(ParamSpec.number("std", "0.02", "base std at width_mult = 1"),
                 ParamSpec.requiredNumber("width_mult", "width / base width"),
-                ParamSpec.word("role", "hidden", List.of("input", "hidden", "output"), "input/vector-like: std; hidden (matrix-like): std / sqrt(m); output: std / m")),
+                ParamSpec.choice("role", MupRole.class, MupRole.HIDDEN, "input/vector-like: std; hidden (matrix-like): std / sqrt(m); output: std / m")),
                 "muP initialization: N(0, s^2), s = std (input), std / sqrt(width_mult) (hidden), std / width_mult (output) "
                         + "(Yang et al., Tensor Programs V, 2022, table 3; microsoft/mup)",
                 (p, l, f, shape, t) -> {
@@ -247,14 +250,23 @@ public final class Schemes {
                         throw new InvalidArgumentException("mup: width_mult = " + m + ": must be > 0");
                     }
                     double std = p.number("std");
-                    double sd = switch (p.word("role")) {
-                        case "input" -> std;
-                        case "output" -> std / m;
-                        default -> std / Math.sqrt(m);
+                    double sd = switch (p.choice("role", MupRole.class)) {
+                        case INPUT -> std;
+                        case OUTPUT -> std / m;
+                        case HIDDEN -> std / Math.sqrt(m);
                     };
-                    return elementwise(new Distribution.Normal(0, sd));
+                    return elementwise(new dev.initium.dist.Distribution.Normal(0, sd));
                 }));
         return List.copyOf(s);
+    }
+
+    /** Kaiming's mode: fan_in or fan_out only, as PyTorch. */
+    private static FanMode kaimingMode(Params p) {
+        FanMode m = p.choice("mode", FanMode.class);
+        if (m != FanMode.FAN_IN && m != FanMode.FAN_OUT) {
+            throw new InvalidArgumentException("kaiming: mode = " + m.text() + ": must be fan_in or fan_out");
+        }
+        return m;
     }
 
     /** The width d of the NeoX and OLMo schemes: given, else fan_in. */

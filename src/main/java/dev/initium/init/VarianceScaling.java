@@ -1,7 +1,8 @@
 package dev.initium.init;
 
+import dev.initium.Distribution;
+import dev.initium.FanMode;
 import dev.initium.InvalidArgumentException;
-import dev.initium.dist.Distribution;
 
 /**
  * The general form every fan-based scheme specialises, as JAX's
@@ -26,27 +27,25 @@ public final class VarianceScaling {
     }
 
     /** The distribution of variance_scaling(scale, mode, distribution) for {@code fans}. */
-    public static Distribution of(double scale, String mode, String distribution, Fans fans) {
+    public static dev.initium.dist.Distribution of(double scale, FanMode mode, Distribution distribution, Fans fans) {
         if (!(scale > 0)) {
             throw new InvalidArgumentException("variance_scaling: scale = " + scale + ": must be > 0");
         }
         double n = fans.of(mode);
         if (!(n > 0)) {
-            throw new InvalidArgumentException("variance_scaling: " + mode + " = " + n + ": must be > 0");
+            throw new InvalidArgumentException("variance_scaling: " + mode.text() + " = " + n + ": must be > 0");
         }
         double variance = scale / n;
         return switch (distribution) {
-            case "uniform" -> {
+            case UNIFORM -> {
                 double limit = Math.sqrt(3 * variance);
-                yield new Distribution.Uniform(-limit, limit);
+                yield new dev.initium.dist.Distribution.Uniform(-limit, limit);
             }
-            case "normal" -> new Distribution.Normal(0, Math.sqrt(variance));
-            case "truncated_normal" -> {
+            case NORMAL -> new dev.initium.dist.Distribution.Normal(0, Math.sqrt(variance));
+            case TRUNCATED_NORMAL -> {
                 double s = Math.sqrt(variance) / TRUNCATED_STD_CORRECTION;
-                yield new Distribution.TruncatedNormal(0, s, -2 * s, 2 * s);
+                yield new dev.initium.dist.Distribution.TruncatedNormal(0, s, -2 * s, 2 * s);
             }
-            default -> throw new InvalidArgumentException("distribution '" + distribution
-                    + "' is unknown: valid are truncated_normal, normal, uniform");
         };
     }
 }

@@ -26,7 +26,7 @@ class SchemeSemanticsTest {
         assertEquals(32 * 9, f.fanOut());
         Fans b = new FanConvention.Jax(-2, -1, new int[] {0}).fans(new long[] {4, 3, 16, 32});
         assertEquals(16 * 3, b.fanIn());
-        assertEquals(Math.sqrt(16 * 3 * 32 * 3), b.of("fan_geo_avg"), 1e-12);
+        assertEquals(Math.sqrt(16 * 3 * 32 * 3), b.of(dev.initium.FanMode.FAN_GEO_AVG), 1e-12);
     }
 
     @Test

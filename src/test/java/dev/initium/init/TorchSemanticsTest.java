@@ -36,7 +36,7 @@ class TorchSemanticsTest {
         int n = 0;
         for (JsonNode g : fixture().get("gains")) {
             Double param = g.get("param").isNull() ? null : g.get("param").asDouble();
-            close(g.get("gain").asDouble(), Gains.calculate(g.get("nonlinearity").asText(), param), g.toString());
+            close(g.get("gain").asDouble(), Gains.calculate(dev.initium.Nonlinearity.parse(g.get("nonlinearity").asText()), param), g.toString());
             n++;
         }
         assertEquals(16, n);
@@ -54,8 +54,8 @@ class TorchSemanticsTest {
             close(c.get("fan_in").asDouble(), fans.fanIn(), "fan_in " + c);
             close(c.get("fan_out").asDouble(), fans.fanOut(), "fan_out " + c);
             if (c.has("gain") && scheme.startsWith("kaiming")) {
-                close(c.get("gain").asDouble(), Gains.calculate(params.get("nonlinearity"), Double.valueOf(params.get("a"))), "gain " + c);
-                close(c.get("fan").asDouble(), fans.of(params.get("mode")), "fan " + c);
+                close(c.get("gain").asDouble(), Gains.calculate(dev.initium.Nonlinearity.parse(params.get("nonlinearity")), Double.valueOf(params.get("a"))), "gain " + c);
+                close(c.get("fan").asDouble(), fans.of(dev.initium.FanMode.parse(params.get("mode"))), "fan " + c);
             }
             Distribution d = dist(Schemes.create(scheme, params, Layout.TORCH).resolve(shape, DType.F32));
             if (c.has("bound")) {
