@@ -1,0 +1,115 @@
+package dev.initium;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.bytedeco.opencl._cl_mem;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The library API on an OpenCL target the caller owns (a {@code cl_mem} of the application's own
+ * context, made with the OpenCL API, not by Initium) — every scheme, whole tensors, flat ranges,
+ * row and column blocks and boxes, at a byte offset of three elements, on Initium's queue and on the
+ * caller's — equal bit for bit to the reference computed without the facade. CI runs it on PoCL; it
+ * skips where no OpenCL platform exists, unless INITIUM_REQUIRE_BACKENDS names opencl.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ApiOpenClTargetTest {
+    private Initium initium;
+    private CallerOpenCl cl;
+    private String unavailable;
+
+    @BeforeAll
+    void open() {
+        initium = Initium.builder().threads(2).build();
+        try {
+            cl = CallerOpenCl.open();
+        } catch (RuntimeException | LinkageError e) {
+            unavailable = e.getMessage();
+        }
+    }
+
+    @AfterAll
+    void close() {
+        initium.close();
+        if (cl != null) {
+            cl.close();
+        }
+    }
+
+    private void requireOpenCl() {
+        if (unavailable != null && System.getenv().getOrDefault("INITIUM_REQUIRE_BACKENDS", "").contains("opencl")) {
+            throw new AssertionError("OpenCL is required (INITIUM_REQUIRE_BACKENDS) but not available: " + unavailable);
+        }
+        assumeTrue(unavailable == null, () -> "OpenCL not available here: " + unavailable);
+    }
+
+    Stream<Arguments> cases() {
+        List<Arguments> out = new ArrayList<>();
+        for (ApiCases.Case c : ApiCases.all()) {
+            for (DType t : new DType[] {DType.F32, DType.BF16, DType.F16}) {
+                out.add(Arguments.of(c, t));
+            }
+        }
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("cases")
+    void callerOwnedBufferEqualsTheReference(ApiCases.Case c, DType dtype) {
+        requireOpenCl();
+        TensorSpec t = TensorSpec.of(9, "api.opencl." + c.scheme(), dtype, c.shape());
+        long offset = 3L * dtype.bytes();
+        try (Arena arena = Arena.ofShared()) {
+            for (Region region : ApiCases.regions(c.shape())) {
+                MemorySegment expected = ApiCases.expected(arena, c, t, region);
+                long bytes = ApiCases.size(c.shape(), region) * dtype.bytes();
+                _cl_mem mem = cl.buffer(offset + bytes + 64);
+                try {
+                    cl.clear(mem, offset + bytes + 64, (byte) 0x5A);
+                    initium.fill(t, c.typed(), region, Target.openCl(mem.address(), offset, bytes));
+                    assertEquals(-1L, expected.mismatch(cl.read(arena, mem, offset, bytes)), c + " " + dtype + " " + region + " on Initium's queue");
+                    MemorySegment after = cl.read(arena, mem, offset + bytes, 64);
+                    for (long i = 0; i < 64; i++) {
+                        assertEquals((byte) 0x5A, after.get(java.lang.foreign.ValueLayout.JAVA_BYTE, i), "nothing written past the region");
+                    }
+                    cl.clear(mem, offset + bytes + 64, (byte) 0);
+                    initium.fill(t, c.typed(), region, Target.openCl(mem.address(), offset, bytes).onQueue(cl.queue.address()));
+                    assertEquals(-1L, expected.mismatch(cl.read(arena, mem, offset, bytes)), c + " " + dtype + " " + region + " on the caller's queue");
+                } finally {
+                    CallerOpenCl.release(mem);
+                }
+            }
+        }
+    }
+
+    @Test
+    void wholeBufferSizeIsAskedFromOpenCl() {
+        requireOpenCl();
+        TensorSpec t = TensorSpec.of(3, "api.opencl.whole", DType.BF16, 100, 30);
+        _cl_mem mem = cl.buffer(t.bytes());
+        try (Arena arena = Arena.ofShared()) {
+            initium.fill(t, Init.kaimingUniform(), Target.openCl(mem.address()));
+            MemorySegment expected = ApiCases.expected(arena, new ApiCases.Case(Init.kaimingUniform(), "kaiming_uniform", java.util.Map.of(),
+                    Layout.TORCH, t.shape(), -1), t, Region.all());
+            assertEquals(-1L, expected.mismatch(cl.read(arena, mem, 0, t.bytes())));
+            InvalidArgumentException tooSmall = org.junit.jupiter.api.Assertions.assertThrows(InvalidArgumentException.class,
+                    () -> initium.fill(TensorSpec.of(3, "x", DType.F32, 100, 30), Init.zeros(), Target.openCl(mem.address())));
+            org.junit.jupiter.api.Assertions.assertTrue(tooSmall.getMessage().contains("holds 6000 bytes") && tooSmall.getMessage().contains("needs 12000"),
+                    tooSmall.getMessage());
+        } finally {
+            CallerOpenCl.release(mem);
+        }
+    }
+}
