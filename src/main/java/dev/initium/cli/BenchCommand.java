@@ -75,6 +75,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--layout", defaultValue = "torch", description = "With --init: torch or jax.")
     String layout;
 
+    @Option(names = "--api", description = "Measure the library API's cost: Initium.fill against the engine called directly, same scheme "
+            + "(--init, default normal), --shape (default 8192,8192) and --dtype (default bf16), interleaved; ratio facade / direct.")
+    boolean api;
+
     @Override
     public Integer call() throws Exception {
         long bytes = Args.bytes(size);
@@ -93,6 +97,10 @@ final class BenchCommand implements Callable<Integer> {
             ts.add(DType.parse(t));
         }
         PrintWriter out = spec.commandLine().getOut();
+        if (api) {
+            return new ApiBench(init == null ? "normal" : init, FillCommand.parseParams(params), layout, shape == null ? "8192,8192" : shape,
+                    dtypes, n, repeat, json).run(out);
+        }
         if (init != null) {
             return new InitBench(init, FillCommand.parseParams(params), layout, shape == null ? "4096,4096" : shape, dtypes, backend, n, repeat, json)
                     .run(out);
