@@ -95,6 +95,19 @@ class ApiOpenClTargetTest {
     }
 
     @Test
+    void openClComputesHostTargetsOnTheJavaHeapToo() {
+        requireOpenCl();
+        try (Initium onDevice = Initium.builder().threads(1).hostBackend("opencl").build(); Arena arena = Arena.ofShared()) {
+            for (ApiCases.Case c : ApiCases.all()) {
+                TensorSpec t = TensorSpec.of(5, "api.opencl.heap." + c.scheme(), DType.F32, c.shape());
+                float[] a = new float[(int) t.numel()];
+                onDevice.fill(t, c.typed(), Target.of(a));
+                assertEquals(-1L, ApiCases.expected(arena, c, t, Region.all()).mismatch(MemorySegment.ofArray(a)), c + " into a float[] via OpenCL");
+            }
+        }
+    }
+
+    @Test
     void wholeBufferSizeIsAskedFromOpenCl() {
         requireOpenCl();
         TensorSpec t = TensorSpec.of(3, "api.opencl.whole", DType.BF16, 100, 30);
