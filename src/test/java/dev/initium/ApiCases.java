@@ -81,6 +81,17 @@ final class ApiCases {
         return c;
     }
 
+    /** Every case with every dtype of {@code dtypes}, as test arguments. */
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> arguments(DType... dtypes) {
+        List<org.junit.jupiter.params.provider.Arguments> out = new ArrayList<>();
+        for (Case c : all()) {
+            for (DType t : dtypes) {
+                out.add(org.junit.jupiter.params.provider.Arguments.of(c, t));
+            }
+        }
+        return out.stream();
+    }
+
     /** The regions tested on a shape: all, a flat range, row and column blocks, and an inner box. */
     static List<Region> regions(long[] shape) {
         long n = 1;

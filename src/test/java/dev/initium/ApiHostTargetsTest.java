@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,13 +34,7 @@ class ApiHostTargetsTest {
     }
 
     Stream<Arguments> cases() {
-        List<Arguments> out = new ArrayList<>();
-        for (ApiCases.Case c : ApiCases.all()) {
-            for (DType t : DType.values()) {
-                out.add(Arguments.of(c, t));
-            }
-        }
-        return out.stream();
+        return ApiCases.arguments(DType.values());
     }
 
     @ParameterizedTest(name = "{0} {1}")

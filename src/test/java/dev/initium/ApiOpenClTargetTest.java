@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.stream.Stream;
 import org.bytedeco.opencl._cl_mem;
 import org.junit.jupiter.api.AfterAll;
@@ -56,13 +54,7 @@ class ApiOpenClTargetTest {
     }
 
     Stream<Arguments> cases() {
-        List<Arguments> out = new ArrayList<>();
-        for (ApiCases.Case c : ApiCases.all()) {
-            for (DType t : new DType[] {DType.F32, DType.BF16, DType.F16}) {
-                out.add(Arguments.of(c, t));
-            }
-        }
-        return out.stream();
+        return ApiCases.arguments(DType.values());
     }
 
     @ParameterizedTest(name = "{0} {1}")
