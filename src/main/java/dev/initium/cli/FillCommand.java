@@ -1,5 +1,6 @@
 package dev.initium.cli;
 
+import dev.initium.InitiumIOException;
 import dev.initium.InvalidArgumentException;
 import dev.initium.engine.Backends;
 import dev.initium.DType;
@@ -96,7 +97,9 @@ final class FillCommand implements Callable<Integer> {
             stream.write(fill, key, dims, t, region, file.channel(), written -> { });
             file.commit();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + out + ": " + e.getMessage(), e);
+            throw new InitiumIOException(out, e);
+        } catch (UncheckedIOException e) {
+            throw new InitiumIOException(out, e.getCause());
         }
         return 0;
     }

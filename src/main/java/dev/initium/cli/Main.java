@@ -1,15 +1,22 @@
 package dev.initium.cli;
 
 import dev.initium.InitiumException;
+import dev.initium.InitiumIOException;
 import dev.initium.InvalidArgumentException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code initium} command line. Exit codes: 0 success, 1 failure (an I/O error, a device error,
- * a mismatch found by {@code verify}), 2 bad input (one line on standard error naming the problem,
- * and nothing written).
+ * The {@code initium} command line. Exit codes:
+ * <ul>
+ *   <li>{@value #SUCCESS}: success;
+ *   <li>{@value #FAILURE}: a failure that is neither the input's nor the disk's: a mismatch found by
+ *       {@code verify}, a device error, an internal error;
+ *   <li>{@value #BAD_INPUT}: bad input: one line on standard error naming the problem, and nothing written;
+ *   <li>{@value #IO_ERROR}: an I/O error (disk full, EIO, a file-size limit): one line
+ *       {@code initium: I/O error: <path>: <reason>}, temporary files removed, nothing that looks complete left.
+ * </ul>
  */
 @Command(name = "initium", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Counter-based, bit-reproducible weight initialisation.",
@@ -17,10 +24,14 @@ import picocli.CommandLine.Command;
             BenchCommand.class, BackendsCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
+    /** Exit code for success. */
+    public static final int SUCCESS = 0;
+    /** Exit code for failures that are neither bad input nor I/O errors (a verify mismatch, a device error). */
+    public static final int FAILURE = 1;
     /** Exit code for bad input. */
     public static final int BAD_INPUT = 2;
-    /** Exit code for failures that are not the input's fault. */
-    public static final int FAILURE = 1;
+    /** Exit code for I/O errors: the disk, not the input. */
+    public static final int IO_ERROR = 3;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -51,7 +62,17 @@ public final class Main implements Runnable {
                 err.flush();
                 return BAD_INPUT;
             }
-            if (ex instanceof InitiumException || ex instanceof java.io.UncheckedIOException) {
+            if (ex instanceof InitiumIOException io) {
+                err.println("initium: I/O error: " + io.getMessage());
+                err.flush();
+                return IO_ERROR;
+            }
+            if (ex instanceof java.io.UncheckedIOException io) {
+                err.println("initium: I/O error: " + io.getMessage());
+                err.flush();
+                return IO_ERROR;
+            }
+            if (ex instanceof InitiumException) {
                 err.println("initium: " + ex.getMessage());
                 err.flush();
                 return FAILURE;

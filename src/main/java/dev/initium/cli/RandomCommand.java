@@ -1,5 +1,6 @@
 package dev.initium.cli;
 
+import dev.initium.InitiumIOException;
 import dev.initium.InvalidArgumentException;
 import dev.initium.io.AtomicFile;
 import dev.initium.io.NpyHeader;
@@ -72,7 +73,9 @@ final class RandomCommand implements Callable<Integer> {
             }
             file.commit();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + out + ": " + e.getMessage(), e);
+            throw new InitiumIOException(out, e);
+        } catch (UncheckedIOException e) {
+            throw new InitiumIOException(out, e.getCause());
         }
         return 0;
     }

@@ -1,5 +1,6 @@
 package dev.initium.cli;
 
+import dev.initium.InitiumIOException;
 import dev.initium.InvalidArgumentException;
 import dev.initium.engine.Backends;
 import dev.initium.checkpoint.Verifier;
@@ -9,7 +10,6 @@ import dev.initium.model.ModelPlan;
 import dev.initium.model.Models;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -66,7 +66,7 @@ final class VerifyCommand implements Callable<Integer> {
         try (FillBackend b = Backends.open(backend, n)) {
             problems = Verifier.verify(plan, dir, Args.u64("--seed", seed), b, sample == null ? 0 : sample);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + dir + ": " + e.getMessage(), e);
+            throw new InitiumIOException(dir, e);
         }
         for (Verifier.Mismatch m : problems) {
             out.println("MISMATCH " + m);

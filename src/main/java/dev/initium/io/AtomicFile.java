@@ -1,19 +1,30 @@
 package dev.initium.io;
 
+import dev.initium.InitiumIOException;
 import dev.initium.InvalidArgumentException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+import java.util.HexFormat;
 
 /**
- * Writes a file so that it appears complete or not at all: the bytes go to a temporary file beside
- * the target ({@code .NAME.tmp-PID}), which is forced to disk and renamed over the target only when
- * {@link #commit} is called. {@link #close} without a commit deletes the temporary file.
+ * Writes a file so that it appears complete or not at all, and stays so after a crash:
+ * <ol>
+ *   <li>the bytes go to a temporary file beside the target, {@code .NAME.tmp-PID-RANDOM}, created
+ *       exclusively ({@code CREATE_NEW}), so two writers of one target (two ranks writing the same
+ *       index, say) never share or truncate each other's file;
+ *   <li>{@link #commit} forces the bytes to disk, renames the temporary file over the target with an
+ *       atomic rename (and fails, rather than copying, where the file system cannot rename
+ *       atomically), then forces the directory, so that the new name itself is durable;
+ *   <li>{@link #close} without a commit deletes the temporary file.
+ * </ol>
+ * I/O failures are {@link InitiumIOException}s naming the path; bad targets (a missing or
+ * read-only directory, an existing target without overwrite) are {@link InvalidArgumentException}s.
  *
  * {@snippet :
  * try (AtomicFile out = AtomicFile.create(Path.of("w.npy"), false)) {
@@ -23,6 +34,13 @@ import java.nio.file.StandardOpenOption;
  * }
  */
 public final class AtomicFile implements AutoCloseable {
+    /** The prefix of every temporary file of {@code name}: {@code .NAME.tmp-}. */
+    public static String tempPrefix(String name) {
+        return "." + name + ".tmp-";
+    }
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
     private final Path target;
     private final Path temp;
     private final FileChannel channel;
@@ -35,9 +53,9 @@ public final class AtomicFile implements AutoCloseable {
     }
 
     /**
-     * Opens a temporary file for {@code target}. Fails with {@link InvalidArgumentException} when the
-     * directory does not exist or is not writable, or when the target exists and {@code overwrite}
-     * is false.
+     * Opens a new temporary file for {@code target}. Fails with {@link InvalidArgumentException}
+     * when the directory does not exist or is not writable, or when the target exists and
+     * {@code overwrite} is false.
      */
     public static AtomicFile create(Path target, boolean overwrite) {
         Path abs = target.toAbsolutePath();
@@ -49,13 +67,14 @@ public final class AtomicFile implements AutoCloseable {
         if (Files.isDirectory(abs)) {
             throw new InvalidArgumentException("output " + target + " is a directory");
         }
-        Path temp = dir.resolve("." + abs.getFileName() + ".tmp-" + ProcessHandle.current().pid());
+        byte[] nonce = new byte[6];
+        RANDOM.nextBytes(nonce);
+        Path temp = dir.resolve(tempPrefix(abs.getFileName().toString()) + ProcessHandle.current().pid() + "-" + HexFormat.of().formatHex(nonce));
         try {
-            FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                    StandardOpenOption.WRITE, StandardOpenOption.READ);
+            FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.READ);
             return new AtomicFile(abs, temp, ch);
         } catch (IOException e) {
-            throw new InvalidArgumentException("cannot write " + target + ": " + e.getMessage(), e);
+            throw new InitiumIOException(temp, e);
         }
     }
 
@@ -79,19 +98,61 @@ public final class AtomicFile implements AutoCloseable {
         return target;
     }
 
-    /** Forces the bytes to disk and renames the temporary file to the target. */
+    /** The temporary file's path (for messages). */
+    public Path temp() {
+        return temp;
+    }
+
+    /** Forces the bytes to disk, renames the temporary file to the target atomically, and forces the directory. */
     public void commit() {
         try {
             channel.force(true);
             channel.close();
-            try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-            committed = true;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot finish " + target + ": " + e.getMessage(), e);
+            throw new InitiumIOException(temp, e);
+        }
+        rename(temp, target, (from, to) -> Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING));
+        committed = true;
+        syncDirectory(target.getParent());
+    }
+
+    /** How a file is renamed; a parameter so that a test can play a file system without atomic renames. */
+    @FunctionalInterface
+    interface Rename {
+        void move(Path from, Path to) throws IOException;
+    }
+
+    /** Renames atomically or fails: a non-atomic move could leave a half-copied file under the final name. */
+    static void rename(Path from, Path to, Rename how) {
+        try {
+            how.move(from, to);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new InitiumIOException(to, "the file system cannot rename " + from.getFileName() + " to " + to.getFileName()
+                    + " atomically, so the file could appear half-written; write to a local or POSIX file system", e);
+        } catch (IOException e) {
+            throw new InitiumIOException(to, e);
+        }
+    }
+
+    /**
+     * Forces a directory's entries to disk (fsync of the directory), so that a rename or a delete
+     * in it survives a crash. On platforms where a directory cannot be opened (Windows) there is
+     * nothing to force and nothing is done.
+     */
+    public static void syncDirectory(Path dir) {
+        FileChannel ch;
+        try {
+            ch = FileChannel.open(dir, StandardOpenOption.READ);
+        } catch (IOException e) {
+            if (System.getProperty("os.name", "").startsWith("Windows")) {
+                return;
+            }
+            throw new InitiumIOException(dir, e);
+        }
+        try (ch) {
+            ch.force(true);
+        } catch (IOException e) {
+            throw new InitiumIOException(dir, e);
         }
     }
 
