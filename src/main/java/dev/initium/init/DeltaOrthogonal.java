@@ -16,11 +16,12 @@ import java.util.Arrays;
  * (kernel_size // 2 in each spatial dimension), where the in x out channel matrix is orthogonal
  * ({@link Orthogonal} of an (in, out) matrix, scaled). Needs in <= out. Layout JAX
  * {@code (*kernel, in, out)}; with layout torch {@code (out, in, *kernel)} the same matrix is placed
- * transposed. Shards cost the in x out QR once.
+ * transposed. Shards cost the in x out QR once per fill ({@link LastMatrix}).
  */
 final class DeltaOrthogonal implements TensorFill.Structured {
     private final double scale;
     private final Layout layout;
+    private final LastMatrix last = new LastMatrix();
 
     DeltaOrthogonal(double scale, Layout layout) {
         this.scale = scale;
@@ -44,7 +45,7 @@ final class DeltaOrthogonal implements TensorFill.Structured {
         int rank = shape.length;
         long in = layout == Layout.JAX ? shape[rank - 2] : shape[1];
         long out = layout == Layout.JAX ? shape[rank - 1] : shape[0];
-        float[] q = Orthogonal.matrix(key, in, out, scale, draws);
+        float[] q = last.get(key, in, out, scale, draws);
         region.forEachRun(shape, (flat, length, offset) -> {
             for (long k = 0; k < length; k++) {
                 long[] idx = Shapes.unravel(flat + k, shape);
@@ -71,6 +72,11 @@ final class DeltaOrthogonal implements TensorFill.Structured {
 
     @Override
     public String shardNote() {
-        return "equal to the slice of the full tensor; every region costs the in x out QR (reused within a process)";
+        return "equal to the slice of the full tensor; every region costs the in x out QR (reused by the later regions of the same tensor)";
+    }
+
+    @Override
+    public String toString() {
+        return "delta_orthogonal(scale=" + scale + ", layout=" + layout.name().toLowerCase(java.util.Locale.ROOT) + ")";
     }
 }

@@ -22,20 +22,16 @@ import java.lang.foreign.ValueLayout;
  * transposed back, times gain. Same law as PyTorch's (Haar), at half the cost.
  *
  * <p>Shards: the QR couples every element, so a region costs the QR of the whole matrix
- * (O(rows cols min(rows, cols)) flops) and equals that slice of the full result. Successive regions
- * of the same tensor in one process reuse the last factorisation. The Gaussian input is
+ * (O(rows cols min(rows, cols)) flops) and equals that slice of the full result. The regions of one
+ * tensor filled through this fill reuse its factorisation ({@link LastMatrix}: one matrix per fill,
+ * freed with the fill; threads filling regions of the same tensor wait for one factorisation, other
+ * tensors' fills proceed in parallel). The Gaussian input is
  * bit-reproducible everywhere; Q is reproducible for the same OpenBLAS build, CPU kernel and thread
  * count (LAPACK's blocking and BLAS summation order differ between CPUs).
  */
 final class Orthogonal implements TensorFill.Structured {
     private final double gain;
-    private static Cached last;
-
-    private record Cached(StreamKey key, long[] matrixShape, double gain, float[] q) {
-        boolean matches(StreamKey k, long[] s, double g) {
-            return key.equals(k) && Arrays.equals(matrixShape, s) && gain == g;
-        }
-    }
+    private final LastMatrix last = new LastMatrix();
 
     Orthogonal(double gain) {
         this.gain = gain;
@@ -61,19 +57,12 @@ final class Orthogonal implements TensorFill.Structured {
         for (int d = 1; d < shape.length; d++) {
             cols *= shape[d];
         }
-        float[] q = matrix(key, rows, cols, gain, draws);
+        float[] q = last.get(key, rows, cols, gain, draws);
         region.forEachRun(shape, (flat, length, offset) -> Elements.putAll(dst, offset, q, (int) flat, (int) length, dtype));
     }
 
-    /**
-     * The rows x cols result, row-major, gain applied: element i of the flattened tensor. Cached
-     * for the last (key, shape, gain).
-     */
-    static synchronized float[] matrix(StreamKey key, long rows, long cols, double gain, TensorFill.Draws draws) {
-        long[] s = {rows, cols};
-        if (last != null && last.matches(key, s, gain)) {
-            return last.q;
-        }
+    /** The rows x cols result, row-major, gain applied: element i of the flattened tensor. Computed afresh; no shared state. */
+    static float[] matrix(StreamKey key, long rows, long cols, double gain, TensorFill.Draws draws) {
         int n = (int) (rows * cols);
         float[] out = new float[n];
         TransformParams normal = new Distribution.Normal(0, 1).resolve(DType.F32);
@@ -97,7 +86,6 @@ final class Orthogonal implements TensorFill.Structured {
                 }
             }
         }
-        last = new Cached(key, s, gain, out);
         return out;
     }
 
@@ -120,6 +108,11 @@ final class Orthogonal implements TensorFill.Structured {
     @Override
     public String shardNote() {
         return "equal to the slice of the full tensor; every region costs the QR of the whole rows x cols matrix "
-                + "(the last one is reused within a process)";
+                + "(reused by the later regions of the same tensor)";
+    }
+
+    @Override
+    public String toString() {
+        return "orthogonal(gain=" + gain + ")";
     }
 }
