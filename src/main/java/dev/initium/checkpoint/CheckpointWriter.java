@@ -1,6 +1,8 @@
 package dev.initium.checkpoint;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.initium.InitiumIOException;
 import dev.initium.InvalidArgumentException;
 import dev.initium.engine.FillBackend;
 import dev.initium.engine.StreamingFill;
@@ -9,36 +11,46 @@ import dev.initium.io.AtomicFile;
 import dev.initium.io.ChecksumChannel;
 import dev.initium.model.ModelPlan;
 import dev.initium.model.TensorPlan;
+import dev.initium.rng.StreamContract;
 import dev.initium.rng.StreamKey;
 import dev.initium.tensor.Region;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Writes a model's initial checkpoint, or this rank's part of it, as Hugging Face safetensors.
+ * Writes a model's initial checkpoint, or this rank's part of it, as Hugging Face safetensors, so
+ * that the directory never holds a mixed or half-announced checkpoint:
  *
  * <ul>
- *   <li>Each shard is written under a temporary name, forced to disk and renamed when complete; its
- *       manifest ({@link Manifest}) follows; rank 0 writes the index (and config.json) last. A
- *       failure mid-run leaves no file that looks complete.
- *   <li>Tensors stream through the {@link StreamingFill}'s two buffers (filling overlaps writing),
- *       so memory stays bounded whatever the model's size.
- *   <li>Existing output is kept unless {@code force}; {@code resume} keeps the shards whose manifest
- *       (size, CRC-32C, plan hash) still verifies and rewrites the rest.
- *   <li>Free space is checked against the bytes to write before anything is written.
+ *   <li><b>One plan per directory.</b> Checkpoint files that are not in this plan (a stale
+ *       {@code model.safetensors} beside new shards, shards or manifests of another sharding) are
+ *       refused, naming them; {@code force} removes exactly those and the files it replaces, and
+ *       never any other file ({@link CheckpointFiles}). Existing files of the plan are kept unless
+ *       {@code force} or {@code resume}.
+ *   <li><b>Nothing half-written.</b> Each shard is written under a temporary name (created
+ *       exclusively), forced to disk, renamed atomically, and the directory forced; its manifest
+ *       ({@link Manifest}) follows. A shard about to be rewritten loses its manifest first.
+ *   <li><b>Nothing announced early.</b> The index (and config.json) is written only when every
+ *       shard it names is complete for this plan ({@link CheckpointFiles#complete}), by whichever
+ *       rank finishes last; two ranks finishing together write identical bytes atomically. Any
+ *       stale index is removed before a shard is rewritten.
+ *   <li><b>Resume</b> keeps the shards whose manifest (plan hash, size, CRC-32C) still verifies: the
+ *       plan hash covers everything that decides a shard's bytes, so exactly the shards whose
+ *       tensors changed are rewritten.
+ *   <li>Tensors stream through the {@link StreamingFill}'s two buffers; free space is checked before
+ *       anything is written; I/O failures are {@link InitiumIOException}s naming the path.
  * </ul>
  */
 public final class CheckpointWriter {
@@ -50,9 +62,9 @@ public final class CheckpointWriter {
      * @param seed          the seed
      * @param maxShardBytes the largest file before a new one starts
      * @param resume        keep verified shards of an interrupted run
-     * @param force         overwrite existing output
+     * @param force         overwrite the plan's files and remove checkpoint files that are not in the plan
      * @param env           rank and world size
-     * @param metadata      extra {@code __metadata__} entries (format, version, seed are added here)
+     * @param metadata      extra {@code __metadata__} entries (format, seed and stream contract are added here)
      */
     public record Options(long seed, long maxShardBytes, boolean resume, boolean force, ClusterEnv env, Map<String, String> metadata) {
     }
@@ -60,41 +72,56 @@ public final class CheckpointWriter {
     /**
      * What happened.
      *
-     * @param written files written
-     * @param kept    files kept by resume
-     * @param bytes   bytes written
-     * @param seconds wall time
-     * @param files   every file of this rank, in order
-     * @param tensors tensors written
+     * @param written  files written
+     * @param kept     files kept by resume
+     * @param bytes    bytes written
+     * @param seconds  wall time
+     * @param files    every file of this rank, in order
+     * @param tensors  tensors written
+     * @param complete whether every shard of the plan was complete when this rank finished (it then
+     *                 wrote the index and config.json); false while other ranks are still writing
+     * @param removed  checkpoint files not in the plan that {@code force} removed
      */
-    public record Result(int written, int kept, long bytes, double seconds, List<String> files, int tensors) {
+    public record Result(int written, int kept, long bytes, double seconds, List<String> files, int tensors, boolean complete, List<String> removed) {
     }
 
     private CheckpointWriter() {
     }
 
     /** Writes this rank's part of {@code plan} into {@code dir}. */
-    public static Result write(ModelPlan plan, Path dir, FillBackend backend, Options o, Progress.Mode mode, java.io.PrintWriter log) {
+    public static Result write(ModelPlan plan, Path dir, FillBackend backend, Options o, Progress.Mode mode, PrintWriter log) {
         long start = System.nanoTime();
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("format", "pt");
         meta.putAll(o.metadata());
         meta.put("initium.seed", Long.toUnsignedString(o.seed()));
-        List<ShardLayout.Shard> shards = ShardLayout.of(plan, o.maxShardBytes(), meta);
+        meta.put(ShardLayout.CONTRACT_KEY, String.valueOf(StreamContract.VERSION));
+        List<ShardLayout.Shard> shards = ShardLayout.of(plan, o.maxShardBytes(), o.seed(), meta);
         List<ShardLayout.Shard> mine = RankAssignment.of(shards, o.env().rank(), o.env().worldSize());
-        boolean indexWriter = o.env().rank() == 0;
-        if (!Files.exists(dir.toAbsolutePath())) {
-            // Nothing is created before the checks pass: the space for every file of this rank.
-            Path ancestor = existingAncestor(dir.toAbsolutePath());
-            checkSpace(ancestor, dir, mine.stream().mapToLong(ShardLayout.Shard::fileBytes).sum());
+        CheckpointFiles files = new CheckpointFiles(shards);
+
+        // Checks first: nothing is created or changed before they pass.
+        Path abs = dir.toAbsolutePath();
+        if (Files.exists(abs) && !Files.isDirectory(abs)) {
+            throw new InvalidArgumentException("output " + dir + " exists and is not a directory");
         }
-        prepareDirectory(dir);
-        checkExisting(dir, shards, mine, indexWriter, plan, o);
-        String hash = planHash(plan, o.seed(), o.maxShardBytes());
+        if (!Files.exists(abs)) {
+            checkSpace(existingAncestor(abs), dir, mine.stream().mapToLong(ShardLayout.Shard::fileBytes).sum());
+        } else {
+            AtomicFile.checkWritableDirectory(abs, dir.resolve(ShardLayout.SINGLE));
+        }
+        List<String> foreign = files.foreign(dir);
+        if (!foreign.isEmpty() && !o.force()) {
+            throw new InvalidArgumentException("output directory " + dir + " holds checkpoint files that are not in this plan: " + list(foreign)
+                    + "; a loader would mix them with the new ones: pass --force to remove them (and nothing else), or use another directory");
+        }
+        if (!o.force() && !o.resume()) {
+            checkExisting(dir, mine, files.sharded());
+        }
         List<ShardLayout.Shard> todo = new ArrayList<>();
         int kept = 0;
         for (ShardLayout.Shard s : mine) {
-            if (o.resume() && verified(dir, s, hash)) {
+            if (o.resume() && verified(dir, s)) {
                 kept++;
             } else {
                 todo.add(s);
@@ -106,31 +133,42 @@ public final class CheckpointWriter {
             need += s.fileBytes();
             tensors += s.tensors().size();
         }
-        checkSpace(dir, dir, need);
+        if (Files.exists(abs)) {
+            checkSpace(abs, dir, need);
+        }
+
+        // Changes, in the order that keeps every moment consistent for a loader.
+        createDirectories(abs, dir);
+        CheckpointFiles.remove(dir, foreign);
+        if (!todo.isEmpty()) {
+            deleteIfExists(dir.resolve(ShardLayout.INDEX));
+        }
         for (ShardLayout.Shard s : todo) {
+            Manifest.delete(dir, s.file());
             deleteStaleTemps(dir, s.file());
         }
         Progress progress = new Progress(log, mode, need, tensors);
         long written = 0;
         try (StreamingFill stream = new StreamingFill(backend, StreamingFill.DEFAULT_CHUNK_BYTES)) {
             for (ShardLayout.Shard s : todo) {
-                written += writeShard(dir, s, o.seed(), hash, stream, progress);
+                written += writeShard(dir, s, o.seed(), stream, progress);
             }
         }
         progress.finish();
-        if (indexWriter) {
-            if (shards.size() > 1) {
-                writeIndex(dir, shards);
-            }
+        boolean complete = files.allComplete(dir);
+        if (complete) {
             if (plan.configJson() != null) {
                 writeText(dir.resolve("config.json"), plan.configJson());
             }
+            if (files.sharded()) {
+                writeIndex(dir, shards);
+            }
         }
-        List<String> files = mine.stream().map(ShardLayout.Shard::file).toList();
-        return new Result(todo.size(), kept, written, (System.nanoTime() - start) / 1e9, files, tensors);
+        List<String> names = mine.stream().map(ShardLayout.Shard::file).toList();
+        return new Result(todo.size(), kept, written, (System.nanoTime() - start) / 1e9, names, tensors, complete, foreign);
     }
 
-    private static long writeShard(Path dir, ShardLayout.Shard s, long seed, String hash, StreamingFill stream, Progress progress) {
+    private static long writeShard(Path dir, ShardLayout.Shard s, long seed, StreamingFill stream, Progress progress) {
         Path target = dir.resolve(s.file());
         try (AtomicFile file = AtomicFile.create(target, true)) {
             ChecksumChannel out = new ChecksumChannel(file.channel());
@@ -147,28 +185,60 @@ public final class CheckpointWriter {
             }
             long crc = out.crc32c();
             file.commit();
-            new Manifest(s.file(), s.fileBytes(), crc, hash).write(dir);
+            new Manifest(s.file(), s.fileBytes(), crc, s.planHash()).write(dir);
             return s.fileBytes();
         } catch (IOException e) {
-            throw new UncheckedIOException("I/O error writing " + target + ": " + e.getMessage(), e);
+            throw new InitiumIOException(target, e);
+        } catch (UncheckedIOException e) {
+            throw new InitiumIOException(target, e.getCause());
         }
     }
 
-    /** Creates the output directory and its missing parents (as mkdir -p), or explains why it cannot. */
-    private static void prepareDirectory(Path dir) {
-        Path abs = dir.toAbsolutePath();
-        if (Files.exists(abs) && !Files.isDirectory(abs)) {
-            throw new InvalidArgumentException("output " + dir + " exists and is not a directory");
-        }
-        if (!Files.exists(abs)) {
-            existingAncestor(abs);
-            try {
-                Files.createDirectories(abs);
-            } catch (IOException e) {
-                throw new InvalidArgumentException("cannot create output directory " + dir + ": " + e.getMessage());
+    /** The plan's files of this rank (and the index, when this rank writes shards) that exist already: refused without --resume/--force. */
+    private static void checkExisting(Path dir, List<ShardLayout.Shard> mine, boolean sharded) {
+        List<String> present = new ArrayList<>();
+        for (ShardLayout.Shard s : mine) {
+            if (Files.exists(dir.resolve(s.file()))) {
+                present.add(s.file());
             }
         }
-        AtomicFile.checkWritableDirectory(abs, dir.resolve("model.safetensors"));
+        if (sharded && !mine.isEmpty() && Files.exists(dir.resolve(ShardLayout.INDEX))) {
+            present.add(ShardLayout.INDEX);
+        }
+        if (!present.isEmpty()) {
+            throw new InvalidArgumentException("output directory " + dir + " already holds " + list(present)
+                    + ": pass --resume to continue it or --force to overwrite it");
+        }
+    }
+
+    /** The first three names, and how many more. */
+    private static String list(List<String> names) {
+        return String.join(", ", names.subList(0, Math.min(3, names.size()))) + (names.size() > 3 ? " and " + (names.size() - 3) + " more" : "");
+    }
+
+    /** A shard that --resume keeps: complete for this plan, and its bytes still have the manifest's CRC-32C. */
+    private static boolean verified(Path dir, ShardLayout.Shard s) {
+        if (!CheckpointFiles.complete(dir, s)) {
+            return false;
+        }
+        try {
+            return Manifest.crc32c(dir.resolve(s.file())) == Manifest.read(dir, s.file()).crc32c();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Creates the output directory and its missing parents (as mkdir -p), and forces the parent's entry. */
+    private static void createDirectories(Path abs, Path dir) {
+        if (Files.isDirectory(abs)) {
+            return;
+        }
+        try {
+            Files.createDirectories(abs);
+        } catch (IOException e) {
+            throw new InitiumIOException(abs, e);
+        }
+        AtomicFile.syncDirectory(abs.getParent());
     }
 
     /** The nearest existing ancestor of {@code abs}, which must be a writable directory. */
@@ -186,56 +256,44 @@ public final class CheckpointWriter {
         return a;
     }
 
-    private static void checkExisting(Path dir, List<ShardLayout.Shard> all, List<ShardLayout.Shard> mine, boolean indexWriter, ModelPlan plan, Options o) {
-        if (o.force() || o.resume()) {
-            return;
-        }
-        List<String> present = new ArrayList<>();
-        for (ShardLayout.Shard s : mine) {
-            if (Files.exists(dir.resolve(s.file()))) {
-                present.add(s.file());
-            }
-        }
-        if (indexWriter && all.size() > 1 && Files.exists(dir.resolve(ShardLayout.INDEX))) {
-            present.add(ShardLayout.INDEX);
-        }
-        if (!present.isEmpty()) {
-            throw new InvalidArgumentException("output directory " + dir + " already holds " + String.join(", ", present.subList(0, Math.min(3, present.size())))
-                    + (present.size() > 3 ? " and " + (present.size() - 3) + " more" : "") + ": pass --resume to continue it or --force to overwrite it");
-        }
-    }
-
-    private static boolean verified(Path dir, ShardLayout.Shard s, String hash) {
-        Path f = dir.resolve(s.file());
-        Manifest m = Manifest.read(dir, s.file());
-        try {
-            return m != null && Files.isRegularFile(f) && m.planHash().equals(hash) && m.bytes() == s.fileBytes()
-                    && Files.size(f) == s.fileBytes() && Manifest.crc32c(f) == m.crc32c();
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
     /** Fails unless the file system of {@code storeOf} has {@code need} bytes free for {@code dir}. */
     private static void checkSpace(Path storeOf, Path dir, long need) {
+        long free;
         try {
-            long free = Files.getFileStore(storeOf.toAbsolutePath()).getUsableSpace();
-            if (need > free) {
-                throw new InvalidArgumentException(String.format(java.util.Locale.ROOT,
-                        "the checkpoint needs %d bytes (%.2f GB) but %s has %d bytes (%.2f GB) free", need, need / 1e9, dir, free, free / 1e9));
-            }
+            free = Files.getFileStore(storeOf.toAbsolutePath()).getUsableSpace();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the free space of " + dir + ": " + e.getMessage(), e);
+            throw new InitiumIOException(storeOf, e);
+        }
+        if (need > free) {
+            throw new InvalidArgumentException(String.format(Locale.ROOT,
+                    "the checkpoint needs %d bytes (%.2f GB) but %s has %d bytes (%.2f GB) free", need, need / 1e9, dir, free, free / 1e9));
         }
     }
 
-    private static void deleteStaleTemps(Path dir, String file) {
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "." + file + ".tmp-*")) {
-            for (Path p : ds) {
-                Files.deleteIfExists(p);
+    private static void deleteIfExists(Path p) {
+        try {
+            if (Files.deleteIfExists(p)) {
+                AtomicFile.syncDirectory(p.getParent());
             }
-        } catch (IOException ignored) {
-            // A stale temporary file never looks like a finished shard; leaving it is harmless.
+        } catch (IOException e) {
+            throw new InitiumIOException(p, e);
+        }
+    }
+
+    /** Temporary files of this rank's shard left by a killed run (only this rank writes that shard). */
+    private static void deleteStaleTemps(Path dir, String file) {
+        for (Path d : new Path[] {dir, dir.resolve(Manifest.DIR)}) {
+            if (!Files.isDirectory(d)) {
+                continue;
+            }
+            String glob = AtomicFile.tempPrefix(d == dir ? file : file + ".json") + "*";
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(d, glob)) {
+                for (Path p : ds) {
+                    Files.deleteIfExists(p);
+                }
+            } catch (IOException ignored) {
+                // A stale temporary file never looks like a finished shard; leaving it is harmless.
+            }
         }
     }
 
@@ -253,32 +311,20 @@ public final class CheckpointWriter {
         index.put("weight_map", weightMap);
         try {
             writeText(dir.resolve(ShardLayout.INDEX), MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(index) + "\n");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
         }
     }
 
     private static void writeText(Path path, String text) {
         try (AtomicFile out = AtomicFile.create(path, true)) {
-            out.channel().write(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
+            ByteBuffer b = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+            while (b.hasRemaining()) {
+                out.channel().write(b);
+            }
             out.commit();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + path + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** SHA-256 over the seed, the shard size and every tensor's name, shape, dtype and initializer. */
-    static String planHash(ModelPlan plan, long seed, long maxShardBytes) {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            StringBuilder s = new StringBuilder().append(seed).append('|').append(maxShardBytes).append('\n');
-            for (TensorPlan t : plan.tensors()) {
-                s.append(t.name()).append('|').append(java.util.Arrays.toString(t.shape())).append('|').append(t.dtype())
-                        .append('|').append(t.initializer().describe()).append('\n');
-            }
-            return HexFormat.of().formatHex(md.digest(s.toString().getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+            throw new InitiumIOException(path, e);
         }
     }
 }

@@ -10,6 +10,10 @@ import java.util.Map;
  * given on the command line); else a single process. No coordination is needed between ranks: the
  * counter design makes every file a function of the plan alone.
  *
+ * <p>A launcher environment given by halves ({@code RANK} without {@code WORLD_SIZE} or the other
+ * way round, {@code SLURM_PROCID} without {@code SLURM_NTASKS}) is refused rather than read as a
+ * single process: on a cluster every rank would otherwise write the whole model.
+ *
  * @param rank      0-based rank
  * @param worldSize number of processes
  * @param source    where the values came from, for the summary
@@ -23,8 +27,13 @@ public record ClusterEnv(int rank, int worldSize, String source) {
             }
             return check(rank, worldSize, "--rank/--world-size");
         }
+        requireBoth(env, "RANK", "WORLD_SIZE", "torchrun");
         if (env.containsKey("RANK") && env.containsKey("WORLD_SIZE")) {
             return check(parse(env, "RANK"), parse(env, "WORLD_SIZE"), "torchrun (RANK, WORLD_SIZE)");
+        }
+        if (env.containsKey("SLURM_PROCID") && !env.containsKey("SLURM_NTASKS")) {
+            throw new InvalidArgumentException("environment variable SLURM_PROCID is set but SLURM_NTASKS is not (Slurm): "
+                    + "export both, or give --rank and --world-size");
         }
         if (env.containsKey("SLURM_PROCID") && env.containsKey("SLURM_NTASKS")) {
             return check(parse(env, "SLURM_PROCID"), parse(env, "SLURM_NTASKS"), "Slurm (SLURM_PROCID, SLURM_NTASKS)");
@@ -40,6 +49,16 @@ public record ClusterEnv(int rank, int worldSize, String source) {
                     + "(RANK/WORLD_SIZE, SLURM_PROCID/SLURM_NTASKS, JOB_COMPLETION_INDEX)");
         }
         return new ClusterEnv(0, 1, "single process");
+    }
+
+    /** Both or neither of a launcher's two variables. */
+    private static void requireBoth(Map<String, String> env, String a, String b, String launcher) {
+        if (env.containsKey(a) != env.containsKey(b)) {
+            String set = env.containsKey(a) ? a : b;
+            String missing = env.containsKey(a) ? b : a;
+            throw new InvalidArgumentException("environment variable " + set + " is set but " + missing + " is not (" + launcher
+                    + "): export both, or give --rank and --world-size");
+        }
     }
 
     private static int parse(Map<String, String> env, String name) {

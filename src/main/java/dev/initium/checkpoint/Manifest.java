@@ -2,9 +2,9 @@ package dev.initium.checkpoint;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.initium.InitiumIOException;
 import dev.initium.io.AtomicFile;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -16,13 +16,15 @@ import java.util.Map;
 import java.util.zip.CRC32C;
 
 /**
- * The record of a completed shard, kept in {@code DIR/.initium/FILE.json}: its size, CRC-32C and the
- * hash of the plan that produced it. {@code --resume} keeps a shard only when all three still hold.
+ * The record of a completed shard, kept in {@code DIR/.initium/FILE.json}: its size, CRC-32C and its
+ * plan hash ({@link ShardLayout.Shard#planHash}). It is written after the shard's rename, and
+ * deleted before a shard is rewritten, so a manifest with the current plan hash means that the
+ * shard under its name is complete. {@code --resume} keeps a shard only when all three still hold.
  *
  * @param file     the shard's file name
  * @param bytes    its size
  * @param crc32c   CRC-32C of all its bytes
- * @param planHash the plan's hash ({@link CheckpointWriter#planHash})
+ * @param planHash the shard's plan hash
  */
 record Manifest(String file, long bytes, long crc32c, String planHash) {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -33,19 +35,38 @@ record Manifest(String file, long bytes, long crc32c, String planHash) {
     }
 
     void write(Path dir) {
+        Path manifests = dir.resolve(DIR);
         try {
-            Files.createDirectories(dir.resolve(DIR));
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("file", file);
-            m.put("bytes", bytes);
-            m.put("crc32c", Long.toHexString(crc32c));
-            m.put("plan", planHash);
-            try (AtomicFile out = AtomicFile.create(path(dir, file), true)) {
-                out.channel().write(ByteBuffer.wrap(MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(m)));
-                out.commit();
+            if (!Files.isDirectory(manifests)) {
+                Files.createDirectories(manifests);
+                AtomicFile.syncDirectory(dir);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the manifest of " + file + ": " + e.getMessage(), e);
+            throw new InitiumIOException(manifests, e);
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("file", file);
+        m.put("bytes", bytes);
+        m.put("crc32c", Long.toHexString(crc32c));
+        m.put("plan", planHash);
+        Path p = path(dir, file);
+        try (AtomicFile out = AtomicFile.create(p, true)) {
+            out.channel().write(ByteBuffer.wrap(MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(m)));
+            out.commit();
+        } catch (IOException e) {
+            throw new InitiumIOException(p, e);
+        }
+    }
+
+    /** Removes the manifest of {@code file}, if any: its shard is about to be rewritten. */
+    static void delete(Path dir, String file) {
+        Path p = path(dir, file);
+        try {
+            if (Files.deleteIfExists(p)) {
+                AtomicFile.syncDirectory(p.getParent());
+            }
+        } catch (IOException e) {
+            throw new InitiumIOException(p, e);
         }
     }
 

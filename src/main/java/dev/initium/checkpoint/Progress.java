@@ -27,13 +27,32 @@ public final class Progress {
         this.totalTensors = totalTensors;
     }
 
-    /** BAR when standard error is a terminal, LINES otherwise, QUIET when asked. */
+    /** BAR when standard error (where progress is drawn) is a terminal, LINES otherwise, QUIET when asked. */
     public static Mode detect(boolean quiet) {
         if (quiet) {
             return Mode.QUIET;
         }
-        java.io.Console c = System.console();
-        return c != null && c.isTerminal() ? Mode.BAR : Mode.LINES;
+        return stderrIsTerminal() ? Mode.BAR : Mode.LINES;
+    }
+
+    /**
+     * Whether standard error is a terminal. Java has no direct test for one stream
+     * ({@code System.console()} looks at standard input and output), so: the launcher's word when it
+     * gives one ({@code bin/initium} runs {@code [ -t 2 ]} before it starts the JVM and passes
+     * {@code -Dinitium.stderr.terminal}, since its own filter puts a pipe between the JVM and the
+     * terminal), else, on Linux, what file descriptor 2 points to ({@code /dev/pts/N}, {@code /dev/ttyN}).
+     */
+    static boolean stderrIsTerminal() {
+        String told = System.getProperty("initium.stderr.terminal");
+        if (told != null) {
+            return Boolean.parseBoolean(told);
+        }
+        try {
+            String target = java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/fd/2")).toString();
+            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+        } catch (java.io.IOException | UnsupportedOperationException | SecurityException e) {
+            return false;
+        }
     }
 
     public synchronized void bytes(long n) {

@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -86,60 +87,89 @@ public final class Verifier {
                 out.add(new Mismatch(e.getValue(), e.getKey(), "is not in the model"));
             }
         }
-        // Resolved once per tensor: structured fills (sparse thresholds, orthogonal) keep their work across chunks.
-        Map<String, TensorFill> fills = new HashMap<>();
+        // One fill at a time, resolved once per tensor: structured fills (sparse thresholds, the
+        // orthogonal factorisation) keep their work across the tensor's chunks, and are freed after it.
         try (Arena arena = Arena.ofShared()) {
             MemorySegment expected = arena.allocate(CHUNK_ELEMENTS * 4, 64);
             MemorySegment actual = arena.allocate(CHUNK_ELEMENTS * 4, 64);
-            if (sampleChunks <= 0) {
-                for (TensorPlan t : present) {
-                    for (long s = 0; s < t.numel(); s += CHUNK_ELEMENTS) {
-                        if (!compare(dir, fileOf.get(t.name()), headers, fills, t, seed, backend, s, Math.min(t.numel(), s + CHUNK_ELEMENTS), expected, actual, out)) {
-                            break;
-                        }
+            Map<TensorPlan, List<Long>> chunks = sampleChunks <= 0 ? allChunks(present) : sampledChunks(present, seed, sampleChunks);
+            for (Map.Entry<TensorPlan, List<Long>> e : chunks.entrySet()) {
+                TensorPlan t = e.getKey();
+                TensorFill fill = t.initializer().resolve(t.shape(), t.dtype());
+                for (long s : e.getValue()) {
+                    if (!compare(dir, fileOf.get(t.name()), headers, fill, t, seed, backend, s, Math.min(t.numel(), s + CHUNK_ELEMENTS), expected, actual, out)) {
+                        break;
                     }
                 }
-            } else {
-                sample(dir, fileOf, headers, fills, present, seed, backend, sampleChunks, expected, actual, out);
             }
         }
+        unreferenced(dir, fileOf, out);
         return out;
     }
 
-    private static void sample(Path dir, Map<String, String> fileOf, Map<String, SafetensorsFile> headers, Map<String, TensorFill> fills,
-                               List<TensorPlan> present, long seed,
-                               FillBackend backend, int k, MemorySegment expected, MemorySegment actual, List<Mismatch> out) throws IOException {
+    /** Every chunk start of every tensor, in plan order. */
+    private static Map<TensorPlan, List<Long>> allChunks(List<TensorPlan> present) {
+        Map<TensorPlan, List<Long>> m = new LinkedHashMap<>();
+        for (TensorPlan t : present) {
+            List<Long> starts = new ArrayList<>();
+            for (long s = 0; s < t.numel(); s += CHUNK_ELEMENTS) {
+                starts.add(s);
+            }
+            m.put(t, starts);
+        }
+        return m;
+    }
+
+    /** {@code k} chunks drawn at random (fixed by the seed), weighted by size, grouped by tensor in plan order. */
+    private static Map<TensorPlan, List<Long>> sampledChunks(List<TensorPlan> present, long seed, int k) {
+        Map<TensorPlan, java.util.TreeSet<Long>> picked = new LinkedHashMap<>();
         long total = 0;
         for (TensorPlan t : present) {
             total += t.numel();
         }
-        if (total == 0) {
-            return;
-        }
         SplittableRandom r = new SplittableRandom(seed ^ 0x5A17CE5L);
-        Set<String> failed = new HashSet<>();
-        for (int i = 0; i < k; i++) {
+        for (int i = 0; i < k && total > 0; i++) {
             long pick = r.nextLong(total);
             for (TensorPlan t : present) {
                 if (pick < t.numel()) {
-                    long s = Math.max(0, Math.min(pick, t.numel() - CHUNK_ELEMENTS));
-                    if (!failed.contains(t.name()) && !compare(dir, fileOf.get(t.name()), headers, fills, t, seed, backend, s,
-                            Math.min(t.numel(), s + CHUNK_ELEMENTS), expected, actual, out)) {
-                        failed.add(t.name());
-                    }
+                    picked.computeIfAbsent(t, x -> new java.util.TreeSet<>()).add(Math.max(0, Math.min(pick, t.numel() - CHUNK_ELEMENTS)));
                     break;
                 }
                 pick -= t.numel();
             }
         }
+        Map<TensorPlan, List<Long>> m = new LinkedHashMap<>();
+        for (TensorPlan t : present) {
+            if (picked.containsKey(t)) {
+                m.put(t, new ArrayList<>(picked.get(t)));
+            }
+        }
+        return m;
+    }
+
+    /**
+     * Safetensors files in the directory that the checkpoint does not reference: a loader may read
+     * them instead (transformers prefers model.safetensors to an index).
+     */
+    private static void unreferenced(Path dir, Map<String, String> fileOf, List<Mismatch> out) throws IOException {
+        Set<String> referenced = new HashSet<>(fileOf.values());
+        try (java.nio.file.DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*.safetensors")) {
+            for (Path p : ds) {
+                String f = p.getFileName().toString();
+                if (!referenced.contains(f)) {
+                    out.add(new Mismatch(f, "-", f.equals(ShardLayout.SINGLE)
+                            ? "is beside the index: transformers loads it instead of the shards the index names"
+                            : "is not part of this checkpoint (no index names it)"));
+                }
+            }
+        }
     }
 
     /** Compares elements [s, e) of tensor t; records a mismatch and returns false when they differ. */
-    private static boolean compare(Path dir, String file, Map<String, SafetensorsFile> headers, Map<String, TensorFill> fills, TensorPlan t, long seed, FillBackend backend,
+    private static boolean compare(Path dir, String file, Map<String, SafetensorsFile> headers, TensorFill fill, TensorPlan t, long seed, FillBackend backend,
                                    long s, long e, MemorySegment expected, MemorySegment actual, List<Mismatch> out) throws IOException {
         int b = t.dtype().bytes();
         long n = (e - s) * b;
-        TensorFill fill = fills.computeIfAbsent(t.name(), name -> t.initializer().resolve(t.shape(), t.dtype()));
         TensorFiller.fill(backend, fill, StreamKey.of(seed, t.name()), t.shape(), t.dtype(), new Region.Flat(s, e), expected);
         SafetensorsFile h = headers.get(file);
         long pos = h.dataStart() + h.tensor(t.name()).begin() + s * b;

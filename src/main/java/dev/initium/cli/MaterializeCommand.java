@@ -61,10 +61,10 @@ final class MaterializeCommand implements Callable<Integer> {
     @Option(names = "--world-size", description = "Number of processes (else WORLD_SIZE or SLURM_NTASKS).")
     Integer worldSize;
 
-    @Option(names = "--resume", description = "Continue an interrupted run: keep the complete shards whose checksums verify.")
+    @Option(names = "--resume", description = "Continue an interrupted run: keep the complete shards whose plan hash and checksum verify, rewrite the rest.")
     boolean resume;
 
-    @Option(names = "--force", description = "Overwrite existing output.")
+    @Option(names = "--force", description = "Overwrite this plan's existing files and remove the checkpoint files (*.safetensors, *.safetensors.index.json, .initium/) that are not in this plan; no other file is touched.")
     boolean force;
 
     @Option(names = "--quiet", description = "No progress and no summary.")
@@ -92,9 +92,11 @@ final class MaterializeCommand implements Callable<Integer> {
                     Progress.detect(quiet), err);
         }
         if (!quiet) {
-            err.printf(Locale.ROOT, "materialize: %s, %d tensors, wrote %d of %d files (%d kept), %.2f GB in %.1f s (%.2f GB/s) to %s [rank %d of %d, %s]%n",
+            err.printf(Locale.ROOT, "materialize: %s, %d tensors, wrote %d of %d files (%d kept), %.2f GB in %.1f s (%.2f GB/s) to %s [rank %d of %d, %s]%s%s%n",
                     plan.architecture(), r.tensors(), r.written(), r.files().size(), r.kept(), r.bytes() / 1e9, r.seconds(),
-                    r.seconds() > 0 ? r.bytes() / r.seconds() / 1e9 : 0, out, env.rank(), env.worldSize(), env.source());
+                    r.seconds() > 0 ? r.bytes() / r.seconds() / 1e9 : 0, out, env.rank(), env.worldSize(), env.source(),
+                    r.removed().isEmpty() ? "" : "; removed " + r.removed().size() + " checkpoint file(s) not in this plan",
+                    r.complete() ? "; checkpoint complete" : "; other ranks' shards are not complete yet (the last rank to finish writes the index)");
             err.flush();
         }
         return 0;

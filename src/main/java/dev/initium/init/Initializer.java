@@ -25,7 +25,17 @@ public interface Initializer {
     /** What to compute for a tensor of {@code shape} and {@code dtype}; fails with a clear message for shapes without fans. */
     TensorFill resolve(long[] shape, DType dtype);
 
-    /** "scheme" or "scheme(k=v, ...)" for metadata and logs. */
+    /**
+     * Everything besides the seed and the tensor's name that decides the values of a tensor of
+     * {@code shape} and {@code dtype}: the scheme, every parameter with its default filled in, the
+     * layout, and what it resolves to (the distribution with its computed parameters, or the
+     * structured fill), e.g. {@code xavier_normal(gain=1.0, ...; layout=torch) -> normal(mean=0.0,
+     * std=0.0441...)}. Two initializers with the same identity give the same bits; checkpoint plan
+     * hashes and metadata are built from it.
+     */
+    String identity(long[] shape, DType dtype);
+
+    /** "scheme" or "scheme(k=v, ...)" with the parameters the caller gave, for logs. */
     default String describe() {
         Map<String, String> p = parameters();
         if (p.isEmpty()) {

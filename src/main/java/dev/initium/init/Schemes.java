@@ -74,6 +74,11 @@ public final class Schemes {
         public TensorFill resolve(long[] shape, dev.initium.DType dtype) {
             return definition.resolver().resolve(params, layout, fans(params, layout), shape, dtype);
         }
+
+        @Override
+        public String identity(long[] shape, dev.initium.dist.DType dtype) {
+            return FillDescription.identity(definition.name(), params.withDefaults(), layout, resolve(shape, dtype));
+        }
     }
 
     /** The fan convention: explicit fans when given, else the layout's. */

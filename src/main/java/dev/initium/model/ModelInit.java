@@ -220,5 +220,11 @@ public final class ModelInit {
             }
             return TensorFill.Elementwise.withZeroRow(e.distribution(), shape, paddingIdx);
         }
+
+        @Override
+        public String identity(long[] shape, DType dtype) {
+            String id = inner.identity(shape, dtype);
+            return inner.resolve(shape, dtype) instanceof TensorFill.Elementwise ? id + " with row " + paddingIdx + " zeroed" : id;
+        }
     }
 }

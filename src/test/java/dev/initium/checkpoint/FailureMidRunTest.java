@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.initium.InitiumIOException;
 import dev.initium.dist.TransformParams;
 import dev.initium.engine.FillBackend;
 import dev.initium.engine.cpu.CpuFillEngine;
@@ -53,7 +54,7 @@ class FailureMidRunTest {
                 }
             };
             CheckpointWriter.Options o = new CheckpointWriter.Options(0, 3_000_000, false, false, new ClusterEnv(0, 1, "test"), Map.of());
-            assertThrows(UncheckedIOException.class,
+            assertThrows(InitiumIOException.class,
                     () -> CheckpointWriter.write(plan, dir, failing, o, Progress.Mode.QUIET, new PrintWriter(new StringWriter())));
         }
         try (Stream<Path> s = Files.list(dir)) {
