@@ -99,7 +99,12 @@ final class Args {
         return n;
     }
 
-    /** A byte count: plain digits, or with a unit B, KB, MB, GB, TB (powers of 1000) or KiB, MiB, GiB, TiB. */
+    /**
+     * A byte count: a number, optionally with a unit B, KB, MB, GB, TB (powers of 1000) or KiB, MiB,
+     * GiB, TiB (powers of 1024; K, M, G alone mean KiB, MiB, GiB). Decimals are fine when they make
+     * whole bytes ({@code 1.5GB}, {@code 1.5KiB}); a count below one byte or with a fraction of a
+     * byte ({@code 0.5}, {@code 1.0001KB}) is refused. Computed exactly (BigDecimal), never rounded.
+     */
     static long bytes(String text) {
         String t = text.trim().toUpperCase(Locale.ROOT);
         long unit = 1;
@@ -113,15 +118,24 @@ final class Args {
                 break;
             }
         }
+        java.math.BigDecimal count;
         try {
-            double v = Double.parseDouble(t);
-            if (!(v > 0) || v * unit > Long.MAX_VALUE) {
-                throw new NumberFormatException();
-            }
-            return (long) (v * unit);
+            count = new java.math.BigDecimal(t).multiply(java.math.BigDecimal.valueOf(unit));
         } catch (NumberFormatException e) {
             throw new InvalidArgumentException("size '" + text + "': expected a positive number of bytes such as 512MiB or 5GB");
         }
+        if (count.compareTo(java.math.BigDecimal.ONE) < 0) {
+            throw new InvalidArgumentException("size '" + text + "' is " + count.stripTrailingZeros().toPlainString()
+                    + " bytes: it must be at least 1 byte");
+        }
+        if (count.stripTrailingZeros().scale() > 0) {
+            throw new InvalidArgumentException("size '" + text + "' is " + count.stripTrailingZeros().toPlainString()
+                    + " bytes: a size must be a whole number of bytes");
+        }
+        if (count.compareTo(java.math.BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
+            throw new InvalidArgumentException("size '" + text + "' exceeds 2^63 - 1 bytes");
+        }
+        return count.longValueExact();
     }
 
     /** A 64-bit value given as signed or unsigned decimal, or as 0x hex. */

@@ -1,6 +1,7 @@
 package dev.initium.model;
 
 import dev.initium.DType;
+import dev.initium.InvalidArgumentException;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -28,13 +29,21 @@ public final class Models {
         return HfArchitectures.plan(f, text, t, init);
     }
 
-    /** The config's torch_dtype as a DType; float32 when absent. */
+    /**
+     * The config's {@code torch_dtype} (or {@code dtype}, as newer transformers write it) as a DType;
+     * float32 when absent. A dtype Initium does not write (float8_e4m3fn, float64, int8, ...) is
+     * refused, naming the ones it writes, rather than silently becoming float32; {@code --dtype}
+     * overrides the config and skips this.
+     */
     private static DType torchDtype(JsonFields f) {
-        String t = f.text("torch_dtype", f.text("dtype", "float32"));
+        String key = f.has("torch_dtype") ? "torch_dtype" : "dtype";
+        String t = f.text(key, "float32");
         return switch (t) {
+            case "float32", "float" -> DType.F32;
             case "bfloat16" -> DType.BF16;
-            case "float16" -> DType.F16;
-            default -> DType.F32;
+            case "float16", "half" -> DType.F16;
+            default -> throw new InvalidArgumentException(f.file() + ": " + key + " = '" + t + "': Initium writes float32, bfloat16 and float16; "
+                    + "pass --dtype f32, bf16 or f16 to choose one");
         };
     }
 }
