@@ -6,12 +6,15 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.initium.DType;
 import dev.initium.dist.Distribution;
 import dev.initium.dist.TransformParams;
+import dev.initium.engine.cpu.ChunkKernels;
 import dev.initium.engine.cpu.CpuFillEngine;
 import dev.initium.rng.StreamKey;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,7 +29,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * seeds and names; each available backend against the Java scalar reference, bit for bit. A
  * backend that is not available here is skipped with its reason (CUDA on machines without an
  * NVIDIA driver; OpenCL without an ICD; host C without a C compiler), unless the environment
- * variable INITIUM_REQUIRE_BACKENDS names it (scripts/gpu-check.sh sets it to cuda): then it fails.
+ * variable INITIUM_REQUIRE_BACKENDS names it (a comma-separated list of cpu, host-c, opencl, cuda;
+ * .ci/run sets opencl,host-c and scripts/gpu-check.sh sets cuda): then it fails. The cpu row
+ * compares the CPU engine's preferred kernel with the scalar reference, so it is skipped where the
+ * preferred kernel is the scalar one (no Vector API); CI requires the vector kernel on machines
+ * with 256-bit vectors (INITIUM_REQUIRE_VECTOR, dev.initium.engine.cpu.VectorKernelSelectionTest).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class EquivalenceSuiteTest {
@@ -69,11 +76,13 @@ class EquivalenceSuiteTest {
     @MethodSource("cases")
     void backendEqualsJavaReference(int backendIndex, Distribution dist, DType dtype) {
         BackendUnderTest backend = backends.get(backendIndex);
-        String required = System.getenv().getOrDefault("INITIUM_REQUIRE_BACKENDS", "");
-        if (!backend.available() && required.contains(backend.name().split(" ")[0])) {
+        String kind = backend.name().split(" ")[0];
+        if (!backend.available() && requiredBackends().contains(kind)) {
             throw new AssertionError(backend.name() + " is required (INITIUM_REQUIRE_BACKENDS) but not available: " + backend.reason());
         }
         assumeTrue(backend.available(), () -> backend.name() + " is not available here: " + backend.reason());
+        assumeTrue(!kind.equals("cpu") || !ChunkKernels.preferredName().equals("scalar"),
+                () -> "the CPU engine's preferred kernel is the scalar reference itself (" + ChunkKernels.selectionReason() + ")");
         TransformParams p = dist.resolve(dtype);
         for (StreamKey key : KEYS) {
             for (long size : SIZES) {
@@ -83,6 +92,22 @@ class EquivalenceSuiteTest {
             }
         }
         compare(backend, p, KEYS[1], 7, LARGE);
+    }
+
+    /** The backends INITIUM_REQUIRE_BACKENDS names; an unknown name fails, so that a typo cannot turn a requirement off. */
+    static Set<String> requiredBackends() {
+        Set<String> out = new HashSet<>();
+        for (String name : System.getenv().getOrDefault("INITIUM_REQUIRE_BACKENDS", "").split(",")) {
+            String n = name.trim();
+            if (n.isEmpty()) {
+                continue;
+            }
+            if (!List.of("cpu", "host-c", "opencl", "cuda").contains(n)) {
+                throw new AssertionError("INITIUM_REQUIRE_BACKENDS names '" + n + "': known backends are cpu, host-c, opencl, cuda");
+            }
+            out.add(n);
+        }
+        return out;
     }
 
     private static void compare(BackendUnderTest backend, TransformParams p, StreamKey key, long start, long n) {

@@ -2,13 +2,12 @@ package dev.initium.checkpoint;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.initium.cli.CliHarness;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,11 +17,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Kills a materialize run part-way (a separate JVM, SIGKILL), checks that every shard file left
- * behind is complete, then resumes: the completed shards are kept untouched and the result equals
- * a clean run byte for byte.
+ * Kills a materialize run at a fixed point (a separate JVM that SIGKILLs itself when the fill of
+ * layer6.w begins, {@link KillDuringTensor}), so exactly shards 1-6 of 10 are complete and shard 7
+ * is half-written under its temporary name. Every shard left under its final name is complete;
+ * --resume keeps those six untouched (same inode), removes the temporary file, and the result
+ * equals a clean run byte for byte.
  */
 class ResumeTest {
+    static final int SHARDS = 10;
+    static final int KILLED_AT = 6;
     @TempDir
     Path dir;
 
@@ -30,71 +33,45 @@ class ResumeTest {
     void killedRunResumesKeepingCompleteShards() throws Exception {
         Path spec = dir.resolve("spec.json");
         StringBuilder tensors = new StringBuilder();
-        for (int i = 0; i < 10; i++) {
+        for (int i = 0; i < SHARDS; i++) {
             tensors.append(i == 0 ? "" : ",").append("{\"name\": \"layer").append(i)
-                    .append(".w\", \"shape\": [2048, 2048], \"init\": \"sparse\", \"params\": {\"sparsity\": 0.5}}");
+                    .append(".w\", \"shape\": [1024, 1024], \"init\": \"sparse\", \"params\": {\"sparsity\": 0.5}}");
         }
         Files.writeString(spec, "{\"format\": \"initium-model-spec/1\", \"dtype\": \"f32\", \"tensors\": [" + tensors + "]}");
         Path clean = dir.resolve("clean");
-        assertEquals(0, CliHarness.run("materialize", "--model", spec.toString(), "--out", clean.toString(), "--max-shard-size", "20MB", "--quiet").code());
+        assertEquals(0, CliHarness.run("materialize", "--model", spec.toString(), "--out", clean.toString(), "--max-shard-size", "5MB", "--quiet").code());
 
         Path out = dir.resolve("killed");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process p = new ProcessBuilder(java, "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"), "dev.initium.cli.Main", "materialize", "--model", spec.toString(),
-                "--out", out.toString(), "--max-shard-size", "20MB", "--threads", "1", "--quiet")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (manifests(out) < 3 && p.isAlive() && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        p.destroyForcibly().waitFor();
-        int done = manifests(out);
-        assertTrue(done >= 1 && done < 10, "killed after " + done + " of 10 shards; slow the run down if this fails");
+                "-cp", System.getProperty("java.class.path"), KillDuringTensor.class.getName(), spec.toString(), out.toString(), "5000000",
+                "layer" + KILLED_AT + ".w").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the child ended");
+        assertEquals(137, p.exitValue(), "the child died by SIGKILL");
 
-        Map<String, FileTime> before = new HashMap<>();
-        List<String> complete = new ArrayList<>();
-        try (Stream<Path> s = Files.list(out)) {
-            for (Path f : s.filter(x -> x.getFileName().toString().startsWith("model-")).toList()) {
-                // Anything with a final name is complete and correct.
-                assertArrayEquals(Files.readAllBytes(clean.resolve(f.getFileName())), Files.readAllBytes(f), f + " left by the killed run");
-                before.put(f.getFileName().toString(), Files.getLastModifiedTime(f));
-                complete.add(f.getFileName().toString());
-            }
+        List<String> complete = CheckpointIntegrityTest.names(out, "model-");
+        assertEquals(KILLED_AT, complete.size(), "shards before the killed tensor, and only those: " + complete);
+        assertTrue(temporaries(out) >= 1, "the shard being written is left only under its temporary name");
+        Map<String, Object> inodes = new HashMap<>();
+        for (String f : complete) {
+            assertArrayEquals(Files.readAllBytes(clean.resolve(f)), Files.readAllBytes(out.resolve(f)), f + " left by the killed run");
+            inodes.put(f, Files.getAttribute(out.resolve(f), "unix:ino"));
         }
-        var r = CliHarness.run("materialize", "--model", spec.toString(), "--out", out.toString(), "--max-shard-size", "20MB", "--resume");
+        assertFalse(Files.exists(out.resolve(ShardLayout.INDEX)), "no index for an incomplete checkpoint");
+
+        var r = CliHarness.run("materialize", "--model", spec.toString(), "--out", out.toString(), "--max-shard-size", "5MB", "--resume");
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.err().contains("(" + manifestsKept(complete, out) + " kept)"), r.err());
+        assertTrue(r.err().contains("wrote " + (SHARDS - KILLED_AT) + " of " + SHARDS + " files (" + KILLED_AT + " kept)"), r.err());
         for (String f : complete) {
-            assertEquals(before.get(f), Files.getLastModifiedTime(out.resolve(f)), f + " was kept, not rewritten");
+            assertEquals(inodes.get(f), Files.getAttribute(out.resolve(f), "unix:ino"), f + " was kept, not rewritten");
         }
-        Map<String, byte[]> a = MaterializeTest.files(clean);
-        Map<String, byte[]> b = MaterializeTest.files(out);
-        assertEquals(a.keySet(), b.keySet(), "no temporary files left");
-        for (String f : a.keySet()) {
-            assertArrayEquals(a.get(f), b.get(f), f);
-        }
+        assertEquals(0, temporaries(out), "no temporary files left");
+        CheckpointIntegrityTest.assertTreeEquals(CheckpointIntegrityTest.tree(clean), CheckpointIntegrityTest.tree(out), "resumed = clean");
     }
 
-    private static int manifestsKept(List<String> complete, Path out) {
-        int n = 0;
-        for (String f : complete) {
-            if (Files.exists(out.resolve(".initium").resolve(f + ".json"))) {
-                n++;
-            }
-        }
-        return n;
-    }
-
-    private static int manifests(Path out) {
-        Path m = out.resolve(".initium");
-        if (!Files.isDirectory(m)) {
-            return 0;
-        }
-        try (Stream<Path> s = Files.list(m)) {
-            return (int) s.filter(x -> x.toString().endsWith(".json")).count();
-        } catch (Exception e) {
-            return 0;
+    private static long temporaries(Path out) throws Exception {
+        try (Stream<Path> s = Files.walk(out)) {
+            return s.filter(f -> f.getFileName().toString().contains(".tmp-")).count();
         }
     }
 }
