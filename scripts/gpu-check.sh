@@ -103,7 +103,7 @@ for r in ini:
     torch = next((o["gbps"] for o in oth if o["impl"].startswith("torch") and o["dist"] == r["dist"] and o["dtype"] == r["dtype"]), None)
     cupy = next((o["gbps"] for o in oth if o["impl"].startswith("cupy") and o["dist"] == r["dist"] and o["dtype"] == r["dtype"]), None)
     tgt = targets.get(r["dist"]) if r["dtype"] == "f32" else None
-    print(f"{r['dist']:13} {r['dtype']:5} {r['gbps']:12.1f} {r['fill_gbps']:11.1f} {r['ratio']:6.3f} {('>=%.2f' % tgt) if tgt else '':>6} "
+    print(f"{r['dist']:13} {r['dtype']:5} {r['gbps']:12.1f} {r['memory_fill_gbps']:11.1f} {r['ratio']:6.3f} {('>=%.2f' % tgt) if tgt else '':>6} "
           f"{(('%10.1f' % torch) if torch else 'n/a'):>10} {(('%7.2f' % (r['gbps'] / torch)) if torch else 'n/a'):>7} {(('%9.1f' % cupy) if cupy else 'n/a'):>9}")
 PY
 exit $status

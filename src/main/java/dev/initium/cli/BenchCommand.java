@@ -125,9 +125,10 @@ final class BenchCommand implements Callable<Integer> {
                 double gbps = elements * t.bytes() / sec / 1e9;
                 double gelem = elements / sec / 1e9;
                 if (json) {
-                    out.printf(Locale.ROOT, "{\"dist\":\"%s\",\"dtype\":\"%s\",\"threads\":%d,\"backend\":\"%s\",\"kernel\":\"%s\","
-                                    + "\"bytes\":%d,\"gbps\":%.4f,\"fill_gbps\":%.4f,\"ratio\":%.4f,\"gelem_per_s\":%.4f}%n",
-                            d.name(), t.cliName(), n, backend, m.kernel, bytes, gbps, memGbps, gbps / memGbps, gelem);
+                    // gbps: this fill's throughput; memory_fill_gbps: the plain memory fill of the same buffer; ratio: the two.
+                    out.println(new JsonLine().put("dist", d.name()).put("dtype", t.cliName()).put("threads", n).put("backend", backend)
+                            .put("kernel", m.kernel).put("bytes", bytes).figure("gbps", gbps).figure("memory_fill_gbps", memGbps)
+                            .figure("ratio", gbps / memGbps).figure("gelem_per_s", gelem));
                 } else {
                     out.printf(Locale.ROOT, "%-13s %-5s %7d %-7s %10.2f %12.2f %7.3f %9.3f%n", d.name(), t.cliName(), n, backend,
                             gbps, memGbps, gbps / memGbps, gelem);

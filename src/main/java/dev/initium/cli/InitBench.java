@@ -56,11 +56,10 @@ record InitBench(String init, Map<String, String> params, String layout, String 
                 double distSec = BenchCommand.median(plain);
                 double distGbps = numel * t.bytes() / distSec / 1e9;
                 if (json) {
-                    String distJson = Double.isNaN(distSec) ? "null" : String.format(Locale.ROOT, "%.4f", distGbps);
-                    String ratioJson = Double.isNaN(distSec) ? "null" : String.format(Locale.ROOT, "%.4f", gbps / distGbps);
-                    out.printf(Locale.ROOT, "{\"init\":\"%s\",\"shape\":\"%s\",\"dtype\":\"%s\",\"threads\":%d,\"backend\":\"%s\",\"seconds\":%.4f,"
-                                    + "\"gbps\":%.4f,\"dist_gbps\":%s,\"ratio\":%s}%n", initializer.describe(), shape,
-                            t.cliName(), n, b.name(), sec, gbps, distJson, ratioJson);
+                    // gbps: the scheme's fill; dist_gbps: the plain fill of its distribution (null for structured schemes); ratio: the two.
+                    out.println(new JsonLine().put("init", initializer.describe()).put("shape", shape).put("dtype", t.cliName()).put("threads", n)
+                            .put("backend", b.name()).figure("seconds", sec).figure("gbps", gbps).figure("dist_gbps", distGbps)
+                            .figure("ratio", gbps / distGbps));
                 } else {
                     out.printf(Locale.ROOT, "%s %s %s on %s, %d threads: %.3f s (%.2f GB/s)%s%n", initializer.describe(),
                             shape, t.cliName(), b.name(), n, sec, gbps,

@@ -55,9 +55,10 @@ record WriteBench(Path write, long bytes, Distribution d, DType t, String backen
         }
         double budget = 1.25 * Math.max(fillSec, writeSec);
         if (json) {
-            out.printf(Locale.ROOT, "{\"bytes\":%d,\"dist\":\"%s\",\"dtype\":\"%s\",\"threads\":%d,\"fill_seconds\":%.3f,\"fill_gbps\":%.3f,"
-                    + "\"write_seconds\":%.3f,\"write_gbps\":%.3f,\"materialize_budget_seconds\":%.3f}%n", bytes, d.name(), t.cliName(), n,
-                    fillSec, bytes / fillSec / 1e9, writeSec, bytes / writeSec / 1e9, budget);
+            // fill_gbps: the streaming fill's throughput (no disk); write_gbps: the write with fsync (no fill).
+            out.println(new JsonLine().put("bytes", bytes).put("dist", d.name()).put("dtype", t.cliName()).put("threads", n)
+                    .figure("fill_seconds", fillSec).figure("fill_gbps", bytes / fillSec / 1e9).figure("write_seconds", writeSec)
+                    .figure("write_gbps", bytes / writeSec / 1e9).figure("materialize_budget_seconds", budget));
         } else {
             out.printf(Locale.ROOT, "fill  %d bytes of %s %s: %.2f s (%.2f GB/s)%nwrite %d bytes to %s: %.2f s (%.2f GB/s)%n"
                             + "materialize of as many bytes should take at most 1.25 x %.2f s = %.2f s%n", bytes, d.name(), t.cliName(), fillSec,

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.initium.DType;
 import dev.initium.dist.Distribution;
 import dev.initium.rng.Philox4x32;
@@ -11,6 +13,8 @@ import dev.initium.rng.StreamKey;
 import dev.initium.testing.Fills;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -111,13 +115,33 @@ class CliTest {
     }
 
     @Test
-    void benchPrintsJsonWithTheDocumentedKeys() {
+    void benchPrintsJsonWithTheDocumentedKeys() throws Exception {
         CliRunner r = CliRunner.run("bench", "--size", "4MiB", "--threads", "2", "--repeat", "1", "--dist", "uniform", "--dtype", "f32", "--json");
         assertEquals(0, r.code(), r.err());
-        String line = r.out().strip();
-        for (String key : new String[] {"\"dist\"", "\"dtype\"", "\"threads\"", "\"backend\"", "\"gbps\"", "\"fill_gbps\"", "\"ratio\""}) {
-            assertTrue(line.contains(key), line);
-        }
+        JsonNode line = new ObjectMapper().readTree(r.out().strip());
+        List<String> keys = new ArrayList<>();
+        line.fieldNames().forEachRemaining(keys::add);
+        assertEquals(List.of("dist", "dtype", "threads", "backend", "kernel", "bytes", "gbps", "memory_fill_gbps", "ratio", "gelem_per_s"), keys);
+        assertEquals(line.get("gbps").asDouble() / line.get("memory_fill_gbps").asDouble(), line.get("ratio").asDouble(), 1e-3 * line.get("ratio").asDouble() + 1e-4);
+
+        r = CliRunner.run("bench", "--write", dir.toString(), "--size", "4MiB", "--threads", "1", "--json");
+        assertEquals(0, r.code(), r.err());
+        line = new ObjectMapper().readTree(r.out().strip());
+        keys.clear();
+        line.fieldNames().forEachRemaining(keys::add);
+        assertEquals(List.of("bytes", "dist", "dtype", "threads", "fill_seconds", "fill_gbps", "write_seconds", "write_gbps", "materialize_budget_seconds"), keys);
+    }
+
+    /** JSON lines are written by Jackson: quotes, backslashes and control characters in strings are escaped. */
+    @Test
+    void jsonLinesEscapeStrings() throws Exception {
+        String nasty = "device \"Quadro\" \\ 1\t2\n";
+        String line = new JsonLine().put("backend", nasty).figure("gbps", 1.23456789).figure("ratio", Double.NaN).toString();
+        JsonNode n = new ObjectMapper().readTree(line);
+        assertEquals(nasty, n.get("backend").asText());
+        assertEquals(1.2346, n.get("gbps").asDouble());
+        assertTrue(n.get("ratio").isNull());
+        assertEquals(1, line.lines().count());
     }
 
     static String[] concat(String[] a, String... b) {

@@ -4,10 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.initium.init.Scheme;
 import dev.initium.init.Schemes;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,20 +57,40 @@ class InitCliTest {
         assertFalse(Files.exists(out));
     }
 
+    /** Each scheme has its own entry line, the name first (not just a substring of some line: "normal" is in "xavier_normal"). */
     @Test
     void schemesListsEverySchemeWithItsParameters() {
         CliRunner r = CliRunner.run("schemes");
         assertEquals(0, r.code());
+        List<String> lines = r.out().lines().toList();
         for (Scheme s : Schemes.all()) {
-            assertTrue(r.out().contains(s.name()), s.name());
+            int at = -1;
+            for (int i = 0; i < lines.size(); i++) {
+                if (lines.get(i).split("\\s+")[0].equals(s.name())) {
+                    assertEquals(-1, at, s.name() + " is listed twice");
+                    at = i;
+                }
+            }
+            assertTrue(at >= 0, s.name() + " has no entry line");
+            assertTrue(lines.get(at + 1).startsWith("    ") && lines.get(at + 2).startsWith("    params: "), s.name() + ": formula and parameters follow");
+            for (String alias : s.aliases()) {
+                assertTrue(lines.get(at).contains(alias), alias);
+            }
         }
-        assertTrue(r.out().contains("nonlinearity=leaky_relu"));
+        String kaiming = lines.get(lines.indexOf(lines.stream().filter(l -> l.startsWith("kaiming_uniform ")).findFirst().orElseThrow()) + 2);
+        assertTrue(kaiming.contains("nonlinearity=leaky_relu"), kaiming);
     }
 
     @Test
-    void benchInitReportsTheRatioToItsDistribution() {
+    void benchInitReportsTheRatioToItsDistribution() throws Exception {
         CliRunner r = CliRunner.run("bench", "--init", "xavier_uniform", "--shape", "256,512", "--repeat", "1", "--dtype", "f32", "--json");
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().contains("\"ratio\"") && r.out().contains("\"dist_gbps\""), r.out());
+        JsonNode n = new ObjectMapper().readTree(r.out().strip());
+        assertTrue(n.get("dist_gbps").isNumber() && n.get("ratio").isNumber() && n.get("gbps").isNumber(), n.toString());
+        assertEquals("xavier_uniform", n.get("init").asText());
+        r = CliRunner.run("bench", "--init", "orthogonal", "--shape", "64,64", "--repeat", "1", "--dtype", "f32", "--json");
+        assertEquals(0, r.code(), r.err());
+        n = new ObjectMapper().readTree(r.out().strip());
+        assertTrue(n.get("dist_gbps").isNull() && n.get("ratio").isNull(), "structured: no plain distribution: " + n);
     }
 }
