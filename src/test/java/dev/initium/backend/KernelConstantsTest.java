@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * STYLE.md practice 3: every constant appears once per language, and the two copies agree. Each
+ * Every constant appears once per language (Java and the kernel header), and the two copies agree. Each
  * {@code #define INITIUM_X} of kernels/initium_constants.h equals the Java field X, bit for bit,
  * and every numeric constant of the Java classes has its C twin.
  */

@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Statistical tests, apart from the known-answer tests (STYLE.md practice 5). Each fills 2^20
+ * Statistical tests, kept apart from the known-answer tests. Each fills 2^20
  * values on a fixed key, so the outcome is deterministic; the significance level of every test is
  * 0.001.
  *
