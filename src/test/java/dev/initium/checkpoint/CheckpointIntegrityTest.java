@@ -79,6 +79,20 @@ class CheckpointIntegrityTest {
         assertEquals(0, CliHarness.run("verify", "--model", TINY, "--seed", "3", out.toString()).code());
     }
 
+    /** verify reports a safetensors file a loader would read instead of (or beside) the checkpoint. */
+    @Test
+    void verifyFindsAStaleSingleFileBesideTheIndex() throws Exception {
+        Path single = dir.resolve("single");
+        Path sharded = dir.resolve("sharded");
+        assertEquals(0, CliHarness.run("materialize", "--model", TINY, "--out", single.toString(), "--quiet").code());
+        assertEquals(0, CliHarness.run("materialize", "--model", TINY, "--out", sharded.toString(), "--max-shard-size", "2MB", "--quiet").code());
+        assertEquals(0, CliHarness.run("verify", "--model", TINY, sharded.toString()).code());
+        Files.copy(single.resolve("model.safetensors"), sharded.resolve("model.safetensors"));
+        var r = CliHarness.run("verify", "--model", TINY, sharded.toString());
+        assertEquals(1, r.code(), r.out());
+        assertTrue(r.out().contains("model.safetensors: -: is beside the index"), r.out());
+    }
+
     @Test
     void changingTheLayoutRewritesTheTensorOnResume() throws Exception {
         Path torch = spec("torch", "xavier_normal", "{}");

@@ -26,6 +26,36 @@ class StructuredSchemesTest {
         }
     }
 
+    /**
+     * The zeros of each column are the ceil(sparsity rows) rows with the smallest (key, row) order
+     * values, computed here independently (every key word sorted): for a short column (sorted whole)
+     * and a tall one (70,001 rows: the histogram selection).
+     */
+    @Test
+    void sparseZerosAreTheSmallestOrderValuesOfEachColumn() {
+        for (int rows : new int[] {300, 70_001}) {
+            int cols = 2;
+            double sparsity = 0.3;
+            float[] x = fill("sparse", Map.of("sparsity", String.valueOf(sparsity)), rows, cols);
+            StreamKey key = StreamKey.of(1, "sparse");
+            long mask = key.stream() ^ Sparse.MASK_STREAM_SALT;
+            int zeros = (int) Math.ceil(sparsity * rows);
+            for (int c = 0; c < cols; c++) {
+                long[] order = new long[rows];
+                for (int r = 0; r < rows; r++) {
+                    long k = dev.initium.rng.Philox4x32.word(1, mask, (long) r * cols + c) & 0xFFFFFFFFL;
+                    order[r] = (k << 32) | r;
+                }
+                long[] sorted = order.clone();
+                java.util.Arrays.sort(sorted);
+                long threshold = sorted[zeros - 1];
+                for (int r = 0; r < rows; r++) {
+                    assertEquals(order[r] <= threshold, x[r * cols + c] == 0f, "rows " + rows + ", element (" + r + ", " + c + ")");
+                }
+            }
+        }
+    }
+
     @Test
     void sparseZeroesExactlyCeilSparsityRowsPerColumn() {
         int rows = 101;
