@@ -32,7 +32,7 @@ class ArchitectureTest {
     private static final List<String> LAYERS = List.of("rng", "tensor", "io", "dist", "init", "engine", "engine.cpu", "backend",
             "backend.cuda", "backend.opencl", "backend.tornadovm", "model", "checkpoint", "nd4j", "cli");
     /** Root types every layer may use: exceptions, element types and scheme parameters. */
-    private static final Set<String> LEAF_TYPES = Set.of("InitiumException", "InvalidArgumentException", "BackendUnavailableException",
+    private static final Set<String> LEAF_TYPES = Set.of("InitiumException", "InvalidArgumentException", "InitiumIOException", "BackendUnavailableException",
             "DType", "Layout", "Choice", "FanMode", "Distribution", "Nonlinearity", "MupRole");
     /** Packages built on the facade, as a user's code is: they may use all of it. */
     private static final Set<String> FACADE_CLIENTS = Set.of("dev.initium.cli", "dev.initium.nd4j");

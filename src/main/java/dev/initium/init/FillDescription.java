@@ -1,5 +1,6 @@
 package dev.initium.init;
 
+import dev.initium.Layout;
 import dev.initium.dist.Distribution;
 import java.util.Locale;
 import java.util.Map;
@@ -20,11 +21,18 @@ public final class FillDescription {
         return scheme + "(" + params + (params.isEmpty() ? "" : "; ") + "layout=" + layout.name().toLowerCase(Locale.ROOT) + ") -> " + of(fill);
     }
 
-    /** The fill: its distribution with its parameters, a constant, or a structured fill's own description. */
+    /**
+     * The fill: its distribution with its parameters (and the flat range forced to zero, if any), a
+     * constant, an index function with its parameters, or a structured fill's own description.
+     */
     public static String of(TensorFill fill) {
         return switch (fill) {
-            case TensorFill.Elementwise e -> of(e.distribution());
+            case TensorFill.Elementwise e -> of(e.distribution()) + (e.hasZeroWindow() ? " zero[" + e.zeroStart() + ", " + e.zeroEnd() + ")" : "");
             case TensorFill.Constant c -> "constant(value=" + c.value() + ")";
+            case TensorFill.Indexed i -> switch (i.function()) {
+                case IndexFunction.Eye eye -> "eye";
+                case IndexFunction.Dirac d -> "dirac(groups=" + d.groups() + ")";
+            };
             default -> structured(fill);
         };
     }

@@ -76,7 +76,7 @@ public final class Schemes {
         }
 
         @Override
-        public String identity(long[] shape, dev.initium.dist.DType dtype) {
+        public String identity(long[] shape, dev.initium.DType dtype) {
             return FillDescription.identity(definition.name(), params.withDefaults(), layout, resolve(shape, dtype));
         }
     }

@@ -133,6 +133,11 @@ class ConcurrentRanksTest {
             }
 
             @Override
+            public String describe() {
+                return "a CPU engine slowed by 40 ms per fill";
+            }
+
+            @Override
             public void fill(MemorySegment dst, StreamKey key, TransformParams p, long start, long end) {
                 try {
                     Thread.sleep(40);

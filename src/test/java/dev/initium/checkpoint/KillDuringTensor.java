@@ -36,6 +36,11 @@ public final class KillDuringTensor {
                 }
 
                 @Override
+                public String describe() {
+                    return "a CPU engine that SIGKILLs its process at " + args[3];
+                }
+
+                @Override
                 public void fill(MemorySegment dst, StreamKey key, TransformParams p, long start, long end) {
                     if (key.stream() == killAt) {
                         killSelf();

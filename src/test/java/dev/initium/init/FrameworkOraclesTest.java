@@ -3,7 +3,8 @@ package dev.initium.init;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.initium.dist.DType;
+import dev.initium.DType;
+import dev.initium.Layout;
 import dev.initium.dist.Distribution;
 import dev.initium.testing.FrameworkOracles;
 import java.util.List;

@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.initium.dist.DType;
+import dev.initium.DType;
+import dev.initium.Layout;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
