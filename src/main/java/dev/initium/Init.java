@@ -3,10 +3,12 @@ package dev.initium;
 import dev.initium.init.Initializer;
 import dev.initium.init.Schemes;
 import dev.initium.init.TensorFill;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * An initialization scheme with its parameters: immutable, typed, and checked when built. Every
@@ -35,6 +37,15 @@ public final class Init {
     private final Layout layout;
     private final long zeroRow;
     private final Initializer initializer;
+    /**
+     * The last structured fill this Init resolved (sparse, orthogonal), so that the regions of one
+     * tensor filled call by call share its work (the column thresholds, the factorisation): one
+     * fill, scoped to this Init and freed with it.
+     */
+    private final AtomicReference<Resolved> lastStructured = new AtomicReference<>();
+
+    private record Resolved(long[] shape, DType dtype, TensorFill fill) {
+    }
 
     private Init(String scheme, Map<String, ?> params, Layout layout, long zeroRow) {
         if (layout == null) {
@@ -384,7 +395,14 @@ public final class Init {
 
     /** What to compute for a tensor of {@code shape} and {@code dtype}. */
     TensorFill resolve(long[] shape, DType dtype) {
+        Resolved last = lastStructured.get();
+        if (last != null && last.dtype() == dtype && Arrays.equals(last.shape(), shape)) {
+            return last.fill();
+        }
         TensorFill f = initializer.resolve(shape, dtype);
+        if (f instanceof TensorFill.Structured) {
+            lastStructured.set(new Resolved(shape.clone(), dtype, f));
+        }
         if (zeroRow < 0) {
             return f;
         }

@@ -1,32 +1,63 @@
 package dev.initium.init;
 
 import dev.initium.rng.StreamKey;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * The orthogonal matrix a structured fill computed last, so that the regions (chunks, shards) of
  * one tensor filled through the same fill share one factorisation. Scoped to the fill that owns it
- * (it is freed with the fill, never held by the process) and bounded by one matrix, the size of
- * the tensor itself. Its lock is its own: threads filling regions of the same tensor wait for one
- * factorisation, while fills of other tensors proceed in parallel.
+ * (freed with the fill, never held by the process) and bounded: it keeps one matrix, the size of the
+ * tensor itself. No lock is held while a matrix is computed: threads asking for the same tensor
+ * wait for its one factorisation; threads asking for other tensors compute theirs in parallel
+ * (the newest becomes the kept one).
  */
 final class LastMatrix {
-    private StreamKey key;
-    private long rows;
-    private long cols;
-    private double gain;
-    private float[] q;
+    private record Key(StreamKey key, long rows, long cols, double gain) {
+    }
 
-    /** Q of (key, rows, cols, gain), computed by {@link Orthogonal#matrix} unless it is the last one. */
-    synchronized float[] get(StreamKey k, long r, long c, double g, TensorFill.Draws draws) {
-        if (q == null || !key.equals(k) || rows != r || cols != c || Double.compare(gain, g) != 0) {
-            q = null;
-            float[] computed = Orthogonal.matrix(k, r, c, g, draws);
-            key = k;
-            rows = r;
-            cols = c;
-            gain = g;
-            q = computed;
+    private Key key;
+    private CompletableFuture<float[]> matrix;
+
+    /** Q of (key, rows, cols, gain), computed by {@link Orthogonal#matrix} unless it is the one kept. */
+    float[] get(StreamKey k, long r, long c, double g, TensorFill.Draws draws) {
+        Key want = new Key(k, r, c, g);
+        CompletableFuture<float[]> f;
+        boolean compute = false;
+        synchronized (this) {
+            if (want.equals(key)) {
+                f = matrix;
+            } else {
+                f = new CompletableFuture<>();
+                key = want;
+                matrix = f;
+                compute = true;
+            }
         }
-        return q;
+        if (compute) {
+            try {
+                f.complete(Orthogonal.matrix(k, r, c, g, draws));
+            } catch (RuntimeException | Error e) {
+                f.completeExceptionally(e);
+                synchronized (this) {
+                    if (matrix == f) {
+                        key = null;
+                        matrix = null;
+                    }
+                }
+                throw e;
+            }
+        }
+        try {
+            return f.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw e;
+        }
     }
 }
