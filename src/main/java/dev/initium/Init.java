@@ -396,12 +396,14 @@ public final class Init {
     /** What to compute for a tensor of {@code shape} and {@code dtype}. */
     TensorFill resolve(long[] shape, DType dtype) {
         Resolved last = lastStructured.get();
+        TensorFill f;
         if (last != null && last.dtype() == dtype && Arrays.equals(last.shape(), shape)) {
-            return last.fill();
-        }
-        TensorFill f = initializer.resolve(shape, dtype);
-        if (f instanceof TensorFill.Structured) {
-            lastStructured.set(new Resolved(shape.clone(), dtype, f));
+            f = last.fill();
+        } else {
+            f = initializer.resolve(shape, dtype);
+            if (f instanceof TensorFill.Structured) {
+                lastStructured.set(new Resolved(shape.clone(), dtype, f));
+            }
         }
         if (zeroRow < 0) {
             return f;

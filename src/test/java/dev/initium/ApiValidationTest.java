@@ -77,6 +77,10 @@ class ApiValidationTest {
             refused(() -> initium.fill(TensorSpec.of(1, "b", DType.F32, 64), Init.kaimingNormal(), Target.of(new float[64])),
                     "fewer than 2 dimensions", "[64]");
             refused(() -> initium.fill(W, Init.eye().withZeroRow(0), Target.of(new short[2048])), "eye is not elementwise");
+            Init orthogonalWithZeroRow = Init.orthogonal().withZeroRow(1);
+            for (int twice = 0; twice < 2; twice++) {
+                refused(() -> initium.fill(W, orthogonalWithZeroRow, Target.of(new short[2048])), "orthogonal is not elementwise");
+            }
             refused(() -> initium.fill(W, Init.normal(0, 1).withZeroRow(64), Target.of(new short[2048])), "zero row 64", "64 rows");
             refused(() -> initium.fill(TensorSpec.of(1, "d", DType.F32, 6, 4, 3), Init.dirac().groups(4), Target.of(new float[72])),
                     "dimension 0 (6)", "groups (4)");
