@@ -18,6 +18,7 @@
 # Settings (environment):
 #   MODEL, OUT        model config or spec, and the output directory on a filesystem every node sees (required)
 #   INITIUM           the initium launcher (default: `initium` on PATH, e.g. the repository's bin/initium)
+#                     (build the jar first: bin/initium builds it on first use, which many ranks at once must not do)
 #   NPROC_PER_NODE    processes on this node (default: the GPUs nvidia-smi lists, else 1)
 #   NNODES            number of nodes (default 1)
 #   NODE_RANK         this node's index, 0 runs verify (default 0)
