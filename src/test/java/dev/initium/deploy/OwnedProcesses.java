@@ -95,6 +95,7 @@ final class OwnedProcesses implements AutoCloseable {
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         String out = Files.readString(log, StandardCharsets.UTF_8);
+        Files.delete(log);
         return new Finished(done ? p.exitValue() : -1, done ? out : out + "\n[stopped after " + timeout.toSeconds() + " s]", seconds);
     }
 

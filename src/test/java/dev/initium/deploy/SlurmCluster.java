@@ -16,8 +16,9 @@ import java.util.concurrent.TimeUnit;
  * {@code slurmctld} and {@code slurmd} run as root in the foreground, each with its state, socket,
  * logs and free TCP ports inside the directory, so several can run on one machine at once. The
  * node declares 4 CPUs whatever the machine has ({@code SlurmdParameters=config_overrides}) and
- * three GPUs as count-only devices (links to /dev/null), so that the sbatch template's
- * {@code --gpus-per-task=1} is scheduled as on a GPU cluster; nothing here touches a GPU.
+ * three stand-in GPUs whose device files are links to /dev/null (slurmd drops a GPU without a
+ * device file), so that the sbatch template's {@code --gpus-per-task=1} is scheduled as on a GPU
+ * cluster; nothing here touches a GPU.
  * {@link #close()} cancels the jobs and stops the daemons and everything they started by PID.
  */
 final class SlurmCluster implements AutoCloseable {
@@ -30,11 +31,10 @@ final class SlurmCluster implements AutoCloseable {
     private final List<String> jobs = new ArrayList<>();
 
     /**
-     * A job's end: its exit code (that of {@code sbatch --wait}), its output, the wall time of the
-     * submission (which {@code sbatch --wait}'s polling rounds up, to 10 s for short jobs) and the
-     * job's own run time as Slurm recorded it (whole seconds; -1 when unknown).
+     * A job's end: its exit code (that of {@code sbatch --wait}), its output, and the wall time from
+     * submission until {@code sbatch --wait} saw the job end (it polls every 2 s here, see MinJobAge).
      */
-    record Job(String id, int exitCode, String output, double seconds, long runSeconds) {
+    record Job(String id, int exitCode, String output, double seconds) {
     }
 
     private SlurmCluster(Path dir) {
@@ -108,6 +108,9 @@ final class SlurmCluster implements AutoCloseable {
                 "SelectType=select/cons_tres",
                 "SelectTypeParameters=CR_Core",
                 "ReturnToService=2",
+                // sbatch --wait polls after 2 s and quadruples the interval (8 s, then 32 s) while it
+                // is below MinJobAge / 2 (src/sbatch/sbatch.c, _job_wait): 4 keeps it at 2 s.
+                "MinJobAge=4",
                 "SlurmdParameters=config_overrides",
                 "GresTypes=gpu",
                 "NodeName=" + NODE + " NodeHostname=" + host + " NodeAddr=127.0.0.1 CPUs=4 Gres=gpu:" + GPUS + " State=UNKNOWN",
@@ -137,9 +140,6 @@ final class SlurmCluster implements AutoCloseable {
             Thread.sleep(50);
             id = jobId(log);
         }
-        if (id == null) {
-            id = jobId(log);
-        }
         if (id != null) {
             jobs.add(id);
         }
@@ -151,19 +151,7 @@ final class SlurmCluster implements AutoCloseable {
         }
         Path out = id == null ? null : jobDir.resolve("slurm-" + id + ".out");
         String output = (out != null && Files.exists(out) ? Files.readString(out) : "") + "\n--- sbatch ---\n" + Files.readString(log);
-        return new Job(id, done ? p.exitValue() : -1, done ? output : output + "\n[stopped after " + timeout.toSeconds() + " s]\n" + logs(), seconds,
-                id == null ? -1 : runSeconds(id));
-    }
-
-    /** RunTime=[D-]HH:MM:SS of {@code scontrol show job}, in seconds; -1 when it cannot be read. */
-    private long runSeconds(String id) throws IOException, InterruptedException {
-        OwnedProcesses.Finished f = processes.run(List.of(tool("scontrol"), "-o", "show", "job", id), env, dir, Duration.ofSeconds(20));
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("RunTime=(?:(\\d+)-)?(\\d+):(\\d+):(\\d+)").matcher(f.output());
-        if (f.exitCode() != 0 || !m.find()) {
-            return -1;
-        }
-        long days = m.group(1) == null ? 0 : Long.parseLong(m.group(1));
-        return ((days * 24 + Long.parseLong(m.group(2))) * 60 + Long.parseLong(m.group(3))) * 60 + Long.parseLong(m.group(4));
+        return new Job(id, done ? p.exitValue() : -1, done ? output : output + "\n[stopped after " + timeout.toSeconds() + " s]\n" + logs(), seconds);
     }
 
     private static String jobId(Path sbatchLog) throws IOException {

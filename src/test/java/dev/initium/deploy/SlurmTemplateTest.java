@@ -23,9 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
  * single-process run and the template's final {@code initium verify} step passes; a task that
  * fails leaves the others' files complete, and resubmitting with {@code RESUME=1} finishes the
  * checkpoint. Needs root and Debian's slurm-wlm and munge (skips otherwise, unless
- * {@code INITIUM_REQUIRE_CLUSTER} names slurm). About 30 s.
+ * {@code INITIUM_REQUIRE_CLUSTER} names slurm). About 30 s on a quiet 2-core machine.
  */
-@Timeout(value = 5, unit = TimeUnit.MINUTES)
+@Timeout(value = 8, unit = TimeUnit.MINUTES)
 class SlurmTemplateTest {
     static final Path TEMPLATE = TemplateRuns.repo().resolve("deploy/slurm/initium.sbatch");
     static final int TASKS = 3;
@@ -40,7 +40,7 @@ class SlurmTemplateTest {
 
     @BeforeAll
     static void startCluster() throws Exception {
-        for (String tool : List.of("munged", "mungekey", "slurmctld", "slurmd", "sbatch", "sinfo", "squeue", "scancel", "scontrol")) {
+        for (String tool : List.of("munged", "mungekey", "slurmctld", "slurmd", "sbatch", "sinfo", "squeue", "scancel")) {
             RequiredTools.command("slurm", tool, "apt-get install slurm-wlm munge");
         }
         RequiredTools.need("slurm", RequiredTools.root(), "the Slurm daemons of this test run as root; this JVM runs as " + System.getProperty("user.name"));
@@ -69,8 +69,8 @@ class SlurmTemplateTest {
         TemplateRuns.assertEveryRank(job.output(), TASKS, SOURCE, shards);
         assertTrue(job.output().contains("verify: OK, " + TemplateRuns.tensors() + " tensors match"), "the verify step:\n" + job.output());
         TemplateRuns.assertSameCheckpoint(reference, out);
-        System.out.printf(Locale.ROOT, "SlurmTemplateTest: %d tasks wrote %d files, %d bytes; the job ran %d s (Slurm's RunTime, verify included), "
-                + "sbatch --wait returned after %.1f s%n", TASKS, TemplateRuns.tree(out).size(), TemplateRuns.bytes(out), job.runSeconds(), job.seconds());
+        System.out.printf(Locale.ROOT, "SlurmTemplateTest: %d tasks wrote %d files, %d bytes; sbatch --wait returned after %.1f s (verify included)%n",
+                TASKS, TemplateRuns.tree(out).size(), TemplateRuns.bytes(out), job.seconds());
     }
 
     @Test
