@@ -51,10 +51,11 @@ final class RequiredTools {
 
     /** Skips (or fails, when {@code group} is required) unless {@code present}. */
     static void need(String group, boolean present, String reason) {
+        Set<String> required = required();
         if (present) {
             return;
         }
-        if (required().contains(group)) {
+        if (required.contains(group)) {
             fail(reason + " (" + VARIABLE + " requires " + group + ")");
         }
         assumeTrue(false, reason);
