@@ -1,6 +1,7 @@
 package dev.initium.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -86,12 +87,13 @@ class SlurmTemplateTest {
 
         assertNotEquals(0, failed.exitCode(), failed.output());
         assertTrue(failed.output().contains("at least one task failed"), failed.output());
-        assertTrue(!failed.output().contains("verify:"), "verify must not run after a failed task:\n" + failed.output());
+        assertFalse(failed.output().contains("verify:"), "verify must not run after a failed task:\n" + failed.output());
         List<TemplateRuns.RankSummary> done = TemplateRuns.summaries(failed.output());
         assertEquals(TASKS - 1, done.size(), "the other tasks finished:\n" + failed.output());
         for (TemplateRuns.RankSummary r : done) {
             assertEquals(r.files(), r.written(), failed.output());
         }
+        assertFalse(Files.exists(out.resolve("model.safetensors.index.json")), "no index while a shard is missing");
 
         Files.delete(blocker);
         env.put("RESUME", "1");

@@ -2,6 +2,7 @@ package dev.initium.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.initium.cli.CliHarness;
@@ -30,7 +31,7 @@ final class TemplateRuns {
     static final String MAX_SHARD_SIZE = "2MB";
 
     private static final Pattern SUMMARY = Pattern.compile(
-            "materialize: .* wrote (\\d+) of (\\d+) files \\((\\d+) kept\\), .* \\[rank (\\d+) of (\\d+), (.+)]");
+            "materialize: .* wrote (\\d+) of (\\d+) files \\((\\d+) kept\\), .* \\[rank (\\d+) of (\\d+), ([^\\]]+)]");
 
     /** One rank's summary: files written, files of this rank, files kept by --resume, rank, world size, where they came from. */
     record RankSummary(int written, int files, int kept, int rank, int world, String source) {
@@ -131,7 +132,7 @@ final class TemplateRuns {
         for (RankSummary r : s) {
             assertEquals(world, r.world(), output);
             assertEquals(source, r.source(), output);
-            assertTrue(!seen[r.rank()], "rank " + r.rank() + " twice:\n" + output);
+            assertFalse(seen[r.rank()], "rank " + r.rank() + " twice:\n" + output);
             seen[r.rank()] = true;
             assertTrue(r.files() >= 1, "rank " + r.rank() + " had no file to write:\n" + output);
             files += r.files();
