@@ -21,6 +21,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -30,7 +31,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * copied back and compared with the Java reference: elementwise fills with and without a zero
  * window, index functions, patterns, uploads. CUDA also fills beyond 2^31 elements and must refuse
  * an impossible allocation with its typed out-of-memory exception. A backend missing here skips
- * with the reason.
+ * with the reason, unless the environment variable INITIUM_REQUIRE_BACKENDS (comma-separated) names it:
+ * then it fails.
  */
 class DeviceBackendTest {
     static final StreamKey KEY = StreamKey.of(11, "device.buffer");
@@ -41,6 +43,9 @@ class DeviceBackendTest {
         try {
             b = Backends.open(spec, 2);
         } catch (RuntimeException | LinkageError e) {
+            if (List.of(System.getenv().getOrDefault("INITIUM_REQUIRE_BACKENDS", "").split(",")).contains(spec)) {
+                throw new AssertionError(spec + " is required (INITIUM_REQUIRE_BACKENDS) but not available: " + e.getMessage(), e);
+            }
             assumeTrue(false, spec + " not available here: " + e.getMessage());
             throw new IllegalStateException(e);
         }

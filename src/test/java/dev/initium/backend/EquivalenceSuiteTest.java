@@ -58,12 +58,16 @@ class EquivalenceSuiteTest {
         backends.forEach(BackendUnderTest::close);
     }
 
+    /** The distributions of every case: uniform, normal, a truncated normal around 0 and one far in the tail. */
+    static List<Distribution> distributions() {
+        return List.of(new Distribution.Uniform(-0.03, 0.05), new Distribution.Normal(0.1, 0.02),
+                new Distribution.TruncatedNormal(0, 0.02, -0.04, 0.04), new Distribution.TruncatedNormal(0, 1, -6, -5));
+    }
+
     Stream<Arguments> cases() {
         List<Arguments> out = new ArrayList<>();
-        Distribution[] dists = {new Distribution.Uniform(-0.03, 0.05), new Distribution.Normal(0.1, 0.02),
-                new Distribution.TruncatedNormal(0, 0.02, -0.04, 0.04), new Distribution.TruncatedNormal(0, 1, -6, -5)};
         for (int b = 0; b < 4; b++) {
-            for (Distribution d : dists) {
+            for (Distribution d : distributions()) {
                 for (DType t : DType.values()) {
                     out.add(Arguments.of(b, d, t));
                 }
@@ -83,6 +87,11 @@ class EquivalenceSuiteTest {
         assumeTrue(backend.available(), () -> backend.name() + " is not available here: " + backend.reason());
         assumeTrue(!kind.equals("cpu") || !ChunkKernels.preferredName().equals("scalar"),
                 () -> "the CPU engine's preferred kernel is the scalar reference itself (" + ChunkKernels.selectionReason() + ")");
+        checkEveryRange(backend, dist, dtype);
+    }
+
+    /** Every size, offset and key of the suite, and the large range, for one distribution and dtype. */
+    static void checkEveryRange(BackendUnderTest backend, Distribution dist, DType dtype) {
         TransformParams p = dist.resolve(dtype);
         for (StreamKey key : KEYS) {
             for (long size : SIZES) {

@@ -1,126 +1,149 @@
 package dev.initium.backend.cuda;
 
-import static org.bytedeco.cuda.global.cudart.*;
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import dev.initium.DType;
 import dev.initium.InvalidArgumentException;
 import dev.initium.backend.KernelSource;
 import dev.initium.dist.TransformParams;
-import dev.initium.engine.FillBackend;
+import dev.initium.engine.DeviceBackend;
+import dev.initium.engine.DeviceBuffer;
+import dev.initium.engine.DeviceMemory;
+import dev.initium.engine.DeviceQueue;
+import dev.initium.engine.DeviceTimer;
+import dev.initium.init.IndexFunction;
 import dev.initium.rng.StreamKey;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import org.bytedeco.cuda.cudart.CUctx_st;
-import org.bytedeco.cuda.cudart.CUevent_st;
-import org.bytedeco.cuda.cudart.CUfunc_st;
-import org.bytedeco.cuda.cudart.CUmod_st;
-import org.bytedeco.cuda.cudart.CUstream_st;
-import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.javacpp.FloatPointer;
-import org.bytedeco.javacpp.IntPointer;
-import org.bytedeco.javacpp.LongPointer;
-import org.bytedeco.javacpp.Pointer;
-import org.bytedeco.javacpp.PointerPointer;
-import org.bytedeco.javacpp.SizeTPointer;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
 
 /**
- * The CUDA backend, on the driver API of JavaCPP's {@code org.bytedeco:cuda} preset: the device's
- * primary context, the fill module (cubin for the device's architecture, else PTX, else NVRTC; see
- * {@link CudaModules}), launches on streams with 64-bit grid-stride loops, device buffers of any
- * size, copies to host memory, events for timing. Every {@code CUresult} becomes a
- * {@link CudaException} with its decoded name; out-of-memory becomes
- * {@link CudaOutOfMemoryException} saying how much was asked and how much is free. Without a driver
- * {@link #open} throws {@link dev.initium.BackendUnavailableException}.
+ * The CUDA backend on the driver API alone ({@link CudaLibrary}: {@code java.lang.foreign}
+ * downcalls into {@code libcuda.so.1}, no CUDA runtime): one device's <em>primary</em> context (the
+ * one the CUDA runtime uses, so memory and streams of PyTorch, ND4J or JCuda on that device are
+ * valid targets), the kernel module ({@link CudaModules}: cubin, else PTX, else NVRTC), its own
+ * non-blocking stream, and launches with 64-bit grid-stride loops.
  *
- * <p>The pretraining use, filling device memory in place:
- * {@snippet :
- * try (CudaBackend cuda = CudaBackend.open(0);
- *      CudaBuffer w = cuda.allocate(4096L * 4096 * 2);
- *      CudaStream s = cuda.newStream()) {
- *     cuda.fill(w.pointer(), w.bytes(), s, StreamKey.of(42, "w"), params, 0, 4096L * 4096);
- *     s.synchronize();
- * }
- * }
+ * <p>Every call first makes the context current on the calling thread ({@code cuCtxSetCurrent}),
+ * so any thread may use the backend; calls are serialised on the backend. Work on the caller's
+ * stream ({@link DeviceQueue#caller}, 0 being the legacy default stream) is only queued: nothing
+ * waits on the host, except {@link #upload} and {@link #download}, which return once the host
+ * memory may be reused (an event recorded after the copy is waited for). Every {@code CUresult}
+ * becomes a {@link CudaException}; out-of-memory a {@link CudaOutOfMemoryException} naming the
+ * bytes asked and free. Buffers and timers still open when the backend closes are released with it;
+ * any use after {@link #close} is an {@link IllegalStateException}.
  */
-public final class CudaBackend implements FillBackend {
-    /** Threads per block of the fill kernels. */
+final class CudaBackend implements DeviceBackend {
+    /** Threads per block of every launch. */
     static final int BLOCK_THREADS = 256;
+    /** Most blocks per multiprocessor of one launch; each thread takes a grid-stride share beyond that. */
+    static final int BLOCKS_PER_SM = 32;
     /** Largest device buffer used for a host fill; larger ranges go in several launches. */
     static final long MAX_CHUNK_BYTES = 512L << 20;
+    /** Host staging buffer for copies from and to the Java heap. */
+    static final long STAGING_BYTES = 64L << 20;
+    private static final int FILL_ARGS = 16;
+    private static final int INDEX_ARGS = 11;
 
+    private final CudaDriver driver;
     private final CudaDevice device;
-    private final CUctx_st context;
-    private final CUmod_st module;
+    private final long context;
+    private final long module;
     private final String moduleSource;
-    private final Map<String, CUfunc_st> functions = new HashMap<>();
-    private final CudaStream defaultStream;
+    private final Map<String, Long> functions;
+    private final long stream;
+    private final long copyDone;
+    private final Set<CudaResource> live = new LinkedHashSet<>();
     private boolean closed;
 
-    private CudaBackend(CudaDevice device, CUctx_st context, CUmod_st module, String moduleSource) {
+    private CudaBackend(CudaDriver driver, CudaDevice device, long context, CudaModules.Loaded module, Map<String, Long> functions,
+                        long stream, long copyDone) {
+        this.driver = driver;
         this.device = device;
         this.context = context;
-        this.module = module;
-        this.moduleSource = moduleSource;
-        CUstream_st s = new CUstream_st();
-        makeCurrent();
-        CudaDriver.check(cuStreamCreate(s, CU_STREAM_NON_BLOCKING), "cuStreamCreate");
-        this.defaultStream = new CudaStream(this, s);
+        this.module = module.module();
+        this.moduleSource = module.source();
+        this.functions = functions;
+        this.stream = stream;
+        this.copyDone = copyDone;
     }
 
-    /** The CUDA devices of this machine; throws BackendUnavailableException without a driver. */
-    public static List<CudaDevice> devices() {
-        CudaDriver.init();
-        IntPointer n = new IntPointer(1);
-        CudaDriver.check(cuDeviceGetCount(n), "cuDeviceGetCount");
-        List<CudaDevice> out = new ArrayList<>();
-        for (int i = 0; i < n.get(); i++) {
-            out.add(describe(i));
-        }
-        return out;
+    /** Opens device {@code ordinal} of this process's driver with the packaged images. */
+    static CudaBackend open(int ordinal) {
+        return open(CudaDriver.get(), ordinal, CudaModules.Images.packaged(), Nvrtc::find);
     }
 
-    /** The driver's CUDA version, e.g. "13.0". */
-    public static String driverVersion() {
-        CudaDriver.init();
-        return CudaDriver.driverVersion();
-    }
-
-    private static CudaDevice describe(int ordinal) {
-        IntPointer dev = new IntPointer(1);
-        CudaDriver.check(cuDeviceGet(dev, ordinal), "cuDeviceGet");
-        BytePointer name = new BytePointer(256);
-        name.zero();
-        CudaDriver.check(cuDeviceGetName(name, 256, dev.get()), "cuDeviceGetName");
-        SizeTPointer mem = new SizeTPointer(1);
-        CudaDriver.check(cuDeviceTotalMem(mem, dev.get()), "cuDeviceTotalMem");
-        return new CudaDevice(ordinal, name.getString(), attribute(dev.get(), CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR),
-                attribute(dev.get(), CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR), mem.get(),
-                attribute(dev.get(), CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT));
-    }
-
-    private static int attribute(int dev, int attribute) {
-        IntPointer v = new IntPointer(1);
-        CudaDriver.check(cuDeviceGetAttribute(v, attribute, dev), "cuDeviceGetAttribute");
-        return v.get();
-    }
-
-    /** Opens device {@code ordinal}: retains its primary context and loads the fill module. */
-    public static CudaBackend open(int ordinal) {
-        List<CudaDevice> all = devices();
+    /**
+     * Opens device {@code ordinal}: retains its primary context, loads the module, looks up every
+     * entry point and creates the backend's stream; on any failure releases what it took.
+     */
+    static CudaBackend open(CudaDriver driver, int ordinal, CudaModules.Images images, Function<List<String>, Optional<Nvrtc>> nvrtc) {
+        List<CudaDevice> all = driver.devices();
         if (ordinal < 0 || ordinal >= all.size()) {
             throw new InvalidArgumentException("CUDA device " + ordinal + " does not exist (" + all.size() + " devices)");
         }
         CudaDevice device = all.get(ordinal);
-        IntPointer dev = new IntPointer(1);
-        CudaDriver.check(cuDeviceGet(dev, ordinal), "cuDeviceGet");
-        CUctx_st ctx = new CUctx_st();
-        CudaDriver.check(cuDevicePrimaryCtxRetain(ctx, dev.get()), "cuDevicePrimaryCtxRetain");
-        CudaDriver.check(cuCtxSetCurrent(ctx), "cuCtxSetCurrent");
-        CUmod_st module = new CUmod_st();
-        String source = CudaModules.load(module, device.major(), device.minor());
-        return new CudaBackend(device, ctx, module, source);
+        CudaLibrary lib = driver.lib;
+        long ctx;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment p = arena.allocate(ADDRESS);
+            driver.check(lib.cuDevicePrimaryCtxRetain(p, device.handle()), "cuDevicePrimaryCtxRetain");
+            ctx = p.get(ADDRESS, 0).address();
+        }
+        CudaModules.Loaded loaded = null;
+        long stream = 0;
+        long event = 0;
+        try (Arena arena = Arena.ofConfined()) {
+            driver.check(lib.cuCtxSetCurrent(ctx), "cuCtxSetCurrent");
+            loaded = CudaModules.load(driver, device, images, nvrtc);
+            Map<String, Long> functions = new HashMap<>();
+            for (String name : entryPoints()) {
+                MemorySegment f = arena.allocate(ADDRESS);
+                driver.check(lib.cuModuleGetFunction(f, loaded.module(), arena.allocateFrom(name)), "cuModuleGetFunction(" + name + ")");
+                functions.put(name, f.get(ADDRESS, 0).address());
+            }
+            MemorySegment s = arena.allocate(ADDRESS);
+            driver.check(lib.cuStreamCreate(s, CudaDriver.CU_STREAM_NON_BLOCKING), "cuStreamCreate");
+            stream = s.get(ADDRESS, 0).address();
+            MemorySegment e = arena.allocate(ADDRESS);
+            driver.check(lib.cuEventCreate(e, CudaDriver.CU_EVENT_DISABLE_TIMING), "cuEventCreate");
+            event = e.get(ADDRESS, 0).address();
+            return new CudaBackend(driver, device, ctx, loaded, functions, stream, event);
+        } catch (RuntimeException | Error failure) {
+            List<RuntimeException> errors = new ArrayList<>();
+            if (stream != 0) {
+                long st = stream;
+                collect(errors, () -> driver.check(lib.cuStreamDestroy(st), "cuStreamDestroy_v2"));
+            }
+            if (loaded != null) {
+                long m = loaded.module();
+                collect(errors, () -> driver.check(lib.cuModuleUnload(m), "cuModuleUnload"));
+            }
+            collect(errors, () -> driver.check(lib.cuDevicePrimaryCtxRelease(device.handle()), "cuDevicePrimaryCtxRelease_v2"));
+            errors.forEach(failure::addSuppressed);
+            throw failure;
+        }
+    }
+
+    /** The nine fill kernels (distribution x dtype) and the three index kernels (dtype). */
+    static List<String> entryPoints() {
+        List<String> out = new ArrayList<>();
+        for (DType t : DType.values()) {
+            for (TransformParams.Kind k : TransformParams.Kind.values()) {
+                out.add(KernelSource.kernelName(k, t));
+            }
+            out.add(KernelSource.indexKernelName(t));
+        }
+        return out;
     }
 
     @Override
@@ -130,145 +153,334 @@ public final class CudaBackend implements FillBackend {
 
     @Override
     public String describe() {
-        return device + ", kernels from " + moduleSource;
+        return device + ", driver CUDA " + driver.versionText() + ", kernels: " + moduleSource;
     }
 
-    public CudaDevice device() {
+    CudaDevice device() {
         return device;
     }
 
-    /** Which image the module came from: "cubin sm_90", "PTX compute_80 (JIT ...)" or "NVRTC ...". */
-    public String moduleSource() {
+    /** Which image the module came from, e.g. {@code cubin sm_90 (packaged, CUDA 13.0)}. */
+    String moduleSource() {
         return moduleSource;
     }
 
-    void makeCurrent() {
-        CudaDriver.check(cuCtxSetCurrent(context), "cuCtxSetCurrent");
+    /** The primary context's handle. */
+    long context() {
+        return context;
     }
 
-    /** Allocates device memory; fails with {@link CudaOutOfMemoryException} naming the sizes when it does not fit. */
-    public synchronized CudaBuffer allocate(long bytes) {
+    CudaLibrary lib() {
+        return driver.lib;
+    }
+
+    void check(int result, String call) {
+        driver.check(result, call);
+    }
+
+    private void makeCurrent() {
+        driver.check(driver.lib.cuCtxSetCurrent(context), "cuCtxSetCurrent");
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("the CUDA backend of " + device + " is closed");
+        }
+    }
+
+    private long streamOf(DeviceQueue q) {
+        return q.callerOwned() ? q.handle() : stream;
+    }
+
+    @Override
+    public synchronized DeviceBuffer allocate(long bytes) {
+        checkOpen();
         if (bytes <= 0) {
             throw new InvalidArgumentException("buffer size = " + bytes + ": must be > 0");
         }
         makeCurrent();
-        LongPointer ptr = new LongPointer(1);
-        int r = cuMemAlloc(ptr, bytes);
-        if (r == CUDA_ERROR_OUT_OF_MEMORY) {
-            SizeTPointer free = new SizeTPointer(1);
-            SizeTPointer total = new SizeTPointer(1);
-            cuMemGetInfo(free, total);
-            throw new CudaOutOfMemoryException("cuMemAlloc", r, CudaDriver.name(r), "asked for " + bytes + " bytes, "
-                    + free.get() + " of " + total.get() + " bytes free on " + device.name());
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment p = arena.allocate(JAVA_LONG);
+            int r = driver.lib.cuMemAlloc(p, bytes);
+            if (r == CudaDriver.CUDA_ERROR_OUT_OF_MEMORY) {
+                long[] info = driver.memInfo();
+                throw new CudaOutOfMemoryException("cuMemAlloc_v2", r, driver.name(r), driver.text(r), bytes, info[0], info[1], device.toString());
+            }
+            driver.check(r, "cuMemAlloc_v2(" + bytes + " bytes)");
+            CudaBuffer b = new CudaBuffer(this, p.get(JAVA_LONG, 0), bytes);
+            live.add(b);
+            return b;
         }
-        CudaDriver.check(r, "cuMemAlloc(" + bytes + " bytes)");
-        return new CudaBuffer(this, ptr.get(), bytes);
-    }
-
-    /** A new non-blocking stream of this context. */
-    public synchronized CudaStream newStream() {
-        makeCurrent();
-        CUstream_st s = new CUstream_st();
-        CudaDriver.check(cuStreamCreate(s, CU_STREAM_NON_BLOCKING), "cuStreamCreate");
-        return new CudaStream(this, s);
-    }
-
-    /** A new timing event. */
-    public synchronized CudaEvent newEvent() {
-        makeCurrent();
-        CUevent_st e = new CUevent_st();
-        CudaDriver.check(cuEventCreate(e, CU_EVENT_DEFAULT), "cuEventCreate");
-        return new CudaEvent(this, e);
-    }
-
-    /**
-     * Queues the fill of elements [start, end) of tensor (key, p) into device memory at
-     * {@code devicePointer} (element start goes to the pointer) on {@code stream}; does not wait.
-     * {@code capacityBytes} is the room at the pointer, checked against the range.
-     */
-    public synchronized void fill(long devicePointer, long capacityBytes, CudaStream stream, StreamKey key, TransformParams p, long start, long end) {
-        long bytes = (end - start) * p.dtype().bytes();
-        if (start < 0 || end < start || bytes > capacityBytes) {
-            throw new InvalidArgumentException("range [" + start + ", " + end + ") needs " + bytes + " bytes; the buffer has " + capacityBytes);
-        }
-        if (end == start) {
-            return;
-        }
-        makeCurrent();
-        CUfunc_st fn = function(KernelSource.kernelName(p.kind(), p.dtype()));
-        Pointer[] values = {
-            new LongPointer(1).put(devicePointer), new LongPointer(1).put(start), new LongPointer(1).put(end - start),
-            new IntPointer(1).put(key.k0()), new IntPointer(1).put(key.k1()), new IntPointer(1).put(key.c2()), new IntPointer(1).put(key.c3()),
-            new FloatPointer(1).put(p.offset()), new FloatPointer(1).put(p.scale()), new FloatPointer(1).put(p.pa()),
-            new FloatPointer(1).put(p.qb()), new FloatPointer(1).put(p.d()), new FloatPointer(1).put(p.lo()), new FloatPointer(1).put(p.hi()),
-            new LongPointer(1).put(0L), new LongPointer(1).put(0L)};
-        PointerPointer<Pointer> args = new PointerPointer<>(values.length);
-        for (int i = 0; i < values.length; i++) {
-            args.put(i, values[i]);
-        }
-        long blocks = ((end - 1) >> 2) - (start >> 2) + 1;
-        long wanted = (blocks + BLOCK_THREADS - 1) / BLOCK_THREADS;
-        int grid = (int) Math.max(1, Math.min(wanted, (long) device.multiprocessors() * 32));
-        CudaDriver.check(cuLaunchKernel(fn, grid, 1, 1, BLOCK_THREADS, 1, 1, 0, stream.handle(), args, null), "cuLaunchKernel");
-    }
-
-    /** Fills the buffer from its start and waits. */
-    public void fill(CudaBuffer buffer, StreamKey key, TransformParams p, long start, long end) {
-        fill(buffer.pointer(), buffer.bytes(), defaultStream, key, p, start, end);
-        defaultStream.synchronize();
-    }
-
-    /** Copies {@code bytes} from device memory to host memory and waits. */
-    public synchronized void copyToHost(long devicePointer, MemorySegment dst, long bytes) {
-        makeCurrent();
-        for (long done = 0; done < bytes; ) {
-            long n = Math.min(bytes - done, 1L << 30);
-            Pointer host = new Pointer(dst.asSlice(done, n).asByteBuffer());
-            CudaDriver.check(cuMemcpyDtoHAsync(host, devicePointer + done, n, defaultStream.handle()), "cuMemcpyDtoHAsync");
-            done += n;
-        }
-        defaultStream.synchronize();
-    }
-
-    /** Sets every byte of device memory to {@code value} on {@code stream} (the memset bandwidth reference). */
-    public synchronized void memset(long devicePointer, long bytes, byte value, CudaStream stream) {
-        makeCurrent();
-        CudaDriver.check(cuMemsetD8Async(devicePointer, value, bytes, stream.handle()), "cuMemsetD8Async");
     }
 
     @Override
     public synchronized void fill(MemorySegment dst, StreamKey key, TransformParams p, long start, long end) {
+        checkOpen();
         if (end <= start) {
             return;
         }
         int size = p.dtype().bytes();
         long perChunk = MAX_CHUNK_BYTES / size;
-        try (CudaBuffer buf = allocate(Math.min(end - start, perChunk) * size)) {
+        try (DeviceBuffer buf = allocate(Math.min(end - start, perChunk) * size)) {
+            long ptr = buf.memory().handle();
             for (long s = start; s < end; s += perChunk) {
                 long e = Math.min(end, s + perChunk);
-                fill(buf.pointer(), buf.bytes(), defaultStream, key, p, s, e);
-                copyToHost(buf.pointer(), dst.asSlice((s - start) * size), (e - s) * size);
+                launchFill(ptr, key, p, s, e, 0, 0, stream);
+                copyToHost(ptr, dst.asSlice((s - start) * size, (e - s) * size), stream);
             }
         }
     }
 
-    private CUfunc_st function(String name) {
-        return functions.computeIfAbsent(name, n -> {
-            CUfunc_st fn = new CUfunc_st();
-            CudaDriver.check(cuModuleGetFunction(fn, module, n), "cuModuleGetFunction(" + n + ")");
-            return fn;
-        });
+    @Override
+    public synchronized void fillElementwise(DeviceMemory dst, long byteOffset, StreamKey key, TransformParams p, long start, long end,
+                                             long zeroStart, long zeroEnd, DeviceQueue q) {
+        checkOpen();
+        if (end > start) {
+            makeCurrent();
+            launchFill(dst.handle() + byteOffset, key, p, start, end, zeroStart, zeroEnd, streamOf(q));
+        }
     }
 
+    @Override
+    public synchronized void fillIndexed(DeviceMemory dst, long byteOffset, IndexFunction f, long[] shape, DType dtype, long start, long end,
+                                         DeviceQueue q) {
+        checkOpen();
+        if (end <= start) {
+            return;
+        }
+        makeCurrent();
+        String name = KernelSource.indexKernelName(dtype);
+        long[] a = KernelSource.indexArgs(f, shape);
+        try (Arena arena = Arena.ofConfined()) {
+            KernelArgs args = new KernelArgs(arena, INDEX_ARGS).pointer(dst.handle() + byteOffset).u64(start).u64(end - start)
+                    .u32((int) a[0]).u32((int) a[1]);
+            for (int i = 2; i < a.length; i++) {
+                args.u64(a[i]);
+            }
+            launch(name, end - start, streamOf(q), args.array(INDEX_ARGS));
+        }
+    }
+
+    @Override
+    public synchronized void fillPattern(DeviceMemory dst, long byteOffset, DType dtype, int bits, long count, DeviceQueue q) {
+        checkOpen();
+        if (count == 0) {
+            return;
+        }
+        makeCurrent();
+        long at = dst.handle() + byteOffset;
+        if (dtype.bytes() == 4) {
+            driver.check(driver.lib.cuMemsetD32Async(at, bits, count, streamOf(q)), "cuMemsetD32Async");
+        } else {
+            driver.check(driver.lib.cuMemsetD16Async(at, bits, count, streamOf(q)), "cuMemsetD16Async");
+        }
+    }
+
+    @Override
+    public synchronized void upload(MemorySegment src, DeviceMemory dst, long byteOffset, DeviceQueue q) {
+        checkOpen();
+        long n = src.byteSize();
+        if (n == 0) {
+            return;
+        }
+        makeCurrent();
+        long s = streamOf(q);
+        if (src.isNative()) {
+            driver.check(driver.lib.cuMemcpyHtoDAsync(dst.handle() + byteOffset, src, n, s), "cuMemcpyHtoDAsync_v2");
+            awaitCopies(s);
+            return;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment staging = arena.allocate(Math.min(n, STAGING_BYTES), 64);
+            for (long done = 0; done < n; ) {
+                long k = Math.min(n - done, staging.byteSize());
+                staging.asSlice(0, k).copyFrom(src.asSlice(done, k));
+                driver.check(driver.lib.cuMemcpyHtoDAsync(dst.handle() + byteOffset + done, staging, k, s), "cuMemcpyHtoDAsync_v2");
+                awaitCopies(s);
+                done += k;
+            }
+        }
+    }
+
+    @Override
+    public synchronized void download(DeviceMemory src, long byteOffset, MemorySegment dst, DeviceQueue q) {
+        checkOpen();
+        makeCurrent();
+        copyToHost(src.handle() + byteOffset, dst, streamOf(q));
+    }
+
+    /** Copies {@code dst.byteSize()} bytes from {@code device} to host memory (native or heap), on {@code s}, and waits for them. */
+    private void copyToHost(long device, MemorySegment dst, long s) {
+        long n = dst.byteSize();
+        if (n == 0) {
+            return;
+        }
+        if (dst.isNative()) {
+            driver.check(driver.lib.cuMemcpyDtoHAsync(dst, device, n, s), "cuMemcpyDtoHAsync_v2");
+            awaitCopies(s);
+            return;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment staging = arena.allocate(Math.min(n, STAGING_BYTES), 64);
+            for (long done = 0; done < n; ) {
+                long k = Math.min(n - done, staging.byteSize());
+                driver.check(driver.lib.cuMemcpyDtoHAsync(staging, device + done, k, s), "cuMemcpyDtoHAsync_v2");
+                awaitCopies(s);
+                dst.asSlice(done, k).copyFrom(staging.asSlice(0, k));
+                done += k;
+            }
+        }
+    }
+
+    /** Waits until the copies queued on {@code s} so far are done (an event after them), not for later work. */
+    private void awaitCopies(long s) {
+        driver.check(driver.lib.cuEventRecord(copyDone, s), "cuEventRecord");
+        driver.check(driver.lib.cuEventSynchronize(copyDone), "cuEventSynchronize");
+    }
+
+    @Override
+    public synchronized void memset(DeviceMemory dst, byte value, DeviceQueue q) {
+        checkOpen();
+        makeCurrent();
+        driver.check(driver.lib.cuMemsetD8Async(dst.handle(), value, dst.bytes(), streamOf(q)), "cuMemsetD8Async");
+    }
+
+    @Override
+    public void synchronize(DeviceQueue q) {
+        long s;
+        synchronized (this) {
+            checkOpen();
+            makeCurrent();
+            s = streamOf(q);
+        }
+        driver.check(driver.lib.cuStreamSynchronize(s), "cuStreamSynchronize");
+    }
+
+    @Override
+    public synchronized DeviceTimer timer(DeviceQueue q) {
+        checkOpen();
+        makeCurrent();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment e = arena.allocate(ADDRESS);
+            driver.check(driver.lib.cuEventCreate(e, CudaDriver.CU_EVENT_DEFAULT), "cuEventCreate");
+            long start = e.get(ADDRESS, 0).address();
+            int r = driver.lib.cuEventCreate(e, CudaDriver.CU_EVENT_DEFAULT);
+            if (r != CudaDriver.CUDA_SUCCESS) {
+                CudaException failure = driver.error(r, "cuEventCreate", null);
+                List<RuntimeException> errors = new ArrayList<>();
+                collect(errors, () -> driver.check(driver.lib.cuEventDestroy(start), "cuEventDestroy_v2"));
+                errors.forEach(failure::addSuppressed);
+                throw failure;
+            }
+            CudaTimer t = new CudaTimer(this, start, e.get(ADDRESS, 0).address(), q);
+            live.add(t);
+            return t;
+        }
+    }
+
+    synchronized void record(long event, DeviceQueue q) {
+        checkOpen();
+        makeCurrent();
+        driver.check(driver.lib.cuEventRecord(event, streamOf(q)), "cuEventRecord");
+    }
+
+    /** Waits for {@code end} and returns the seconds from {@code start} to it. */
+    double elapsedSeconds(long start, long end) {
+        synchronized (this) {
+            checkOpen();
+            makeCurrent();
+        }
+        driver.check(driver.lib.cuEventSynchronize(end), "cuEventSynchronize");
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment ms = arena.allocate(JAVA_FLOAT);
+            driver.check(driver.lib.cuEventElapsedTime(ms, start, end), "cuEventElapsedTime");
+            return ms.get(JAVA_FLOAT, 0) / 1e3;
+        }
+    }
+
+    /** Releases a buffer or timer now; nothing when it was released already or the backend is closed (which released it). */
+    synchronized void release(CudaResource r) {
+        if (closed || !live.remove(r)) {
+            return;
+        }
+        makeCurrent();
+        List<RuntimeException> errors = new ArrayList<>();
+        r.release(errors);
+        throwAll(errors);
+    }
+
+    @Override
+    public String memsetName() {
+        return "cuMemsetD8";
+    }
+
+    private long function(String name) {
+        Long f = functions.get(name);
+        if (f == null) {
+            throw new IllegalStateException("no kernel " + name + " in the module");
+        }
+        return f;
+    }
+
+    private void launchFill(long out, StreamKey key, TransformParams p, long start, long end, long zeroStart, long zeroEnd, long s) {
+        try (Arena arena = Arena.ofConfined()) {
+            KernelArgs args = new KernelArgs(arena, FILL_ARGS).pointer(out).u64(start).u64(end - start)
+                    .u32(key.k0()).u32(key.k1()).u32(key.c2()).u32(key.c3())
+                    .f32(p.offset()).f32(p.scale()).f32(p.pa()).f32(p.qb()).f32(p.d()).f32(p.lo()).f32(p.hi())
+                    .u64(Math.max(0, zeroStart)).u64(Math.max(0, zeroEnd));
+            long blocks = ((end - 1) >> 2) - (start >> 2) + 1;
+            launch(KernelSource.kernelName(p.kind(), p.dtype()), blocks, s, args.array(FILL_ARGS));
+        }
+    }
+
+    /** Launches {@code name} with enough threads for {@code work} items (at most {@link #BLOCKS_PER_SM} blocks per SM). */
+    private void launch(String name, long work, long s, MemorySegment args) {
+        long wanted = (work + BLOCK_THREADS - 1) / BLOCK_THREADS;
+        int grid = (int) Math.max(1, Math.min(wanted, (long) Math.max(1, device.multiprocessors()) * BLOCKS_PER_SM));
+        driver.check(driver.lib.cuLaunchKernel(function(name), grid, BLOCK_THREADS, s, args), "cuLaunchKernel(" + name + ")");
+    }
+
+    /** Runs {@code action}, adding a failure to {@code errors} instead of throwing it. */
+    static void collect(List<RuntimeException> errors, Runnable action) {
+        try {
+            action.run();
+        } catch (RuntimeException e) {
+            errors.add(e);
+        }
+    }
+
+    private static void throwAll(List<RuntimeException> errors) {
+        if (!errors.isEmpty()) {
+            RuntimeException first = errors.get(0);
+            errors.subList(1, errors.size()).forEach(first::addSuppressed);
+            throw first;
+        }
+    }
+
+    /**
+     * Waits for the backend's stream, releases every buffer and timer still open, destroys the
+     * stream and the event, unloads the module and releases the primary context. Every status is
+     * checked; all steps run even when one fails, and the first failure is thrown with the others
+     * suppressed.
+     */
     @Override
     public synchronized void close() {
         if (closed) {
             return;
         }
         closed = true;
-        makeCurrent();
-        defaultStream.close();
-        cuModuleUnload(module);
-        cuDevicePrimaryCtxRelease(device.ordinal());
+        CudaLibrary lib = driver.lib;
+        List<RuntimeException> errors = new ArrayList<>();
+        collect(errors, () -> driver.check(lib.cuCtxSetCurrent(context), "cuCtxSetCurrent"));
+        collect(errors, () -> driver.check(lib.cuStreamSynchronize(stream), "cuStreamSynchronize"));
+        for (CudaResource r : live) {
+            r.release(errors);
+        }
+        live.clear();
+        collect(errors, () -> driver.check(lib.cuEventDestroy(copyDone), "cuEventDestroy_v2"));
+        collect(errors, () -> driver.check(lib.cuStreamDestroy(stream), "cuStreamDestroy_v2"));
+        collect(errors, () -> driver.check(lib.cuModuleUnload(module), "cuModuleUnload"));
+        collect(errors, () -> driver.check(lib.cuDevicePrimaryCtxRelease(device.handle()), "cuDevicePrimaryCtxRelease_v2"));
+        throwAll(errors);
     }
 }

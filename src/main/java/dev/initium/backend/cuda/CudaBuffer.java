@@ -1,13 +1,17 @@
 package dev.initium.backend.cuda;
 
-import static org.bytedeco.cuda.global.cudart.cuMemFree;
+import dev.initium.engine.DeviceBuffer;
+import dev.initium.engine.DeviceMemory;
+import java.util.List;
 
-/** Device memory from {@link CudaBackend#allocate}; freed on {@link #close}. 64-bit sizes: beyond 4 GiB is fine. */
-public final class CudaBuffer implements AutoCloseable {
+/**
+ * Device memory from {@link CudaBackend#allocate} ({@code cuMemAlloc_v2}; 64-bit sizes, beyond
+ * 4 GiB is fine), freed by {@link #close} or, at the latest, when its backend closes.
+ */
+final class CudaBuffer implements DeviceBuffer, CudaResource {
     private final CudaBackend owner;
     private final long pointer;
     private final long bytes;
-    private boolean closed;
 
     CudaBuffer(CudaBackend owner, long pointer, long bytes) {
         this.owner = owner;
@@ -15,22 +19,19 @@ public final class CudaBuffer implements AutoCloseable {
         this.bytes = bytes;
     }
 
-    /** The device pointer (CUdeviceptr). */
-    public long pointer() {
-        return pointer;
+    @Override
+    public DeviceMemory memory() {
+        return new DeviceMemory(pointer, bytes);
     }
 
-    /** The size in bytes. */
-    public long bytes() {
-        return bytes;
+    /** Frees the memory ({@code cuMemFree_v2}); a second call, or one after the backend closed, does nothing. */
+    @Override
+    public void close() {
+        owner.release(this);
     }
 
     @Override
-    public void close() {
-        if (!closed) {
-            closed = true;
-            owner.makeCurrent();
-            CudaDriver.check(cuMemFree(pointer), "cuMemFree");
-        }
+    public void release(List<RuntimeException> errors) {
+        CudaBackend.collect(errors, () -> owner.check(owner.lib().cuMemFree(pointer), "cuMemFree_v2"));
     }
 }

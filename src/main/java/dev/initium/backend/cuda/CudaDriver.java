@@ -1,99 +1,212 @@
 package dev.initium.backend.cuda;
 
-import static org.bytedeco.cuda.global.cudart.*;
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import dev.initium.BackendUnavailableException;
-import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.javacpp.IntPointer;
-import org.bytedeco.javacpp.Loader;
-import org.bytedeco.javacpp.PointerPointer;
+import dev.initium.InvalidArgumentException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Loading of the CUDA driver through JavaCPP's {@code org.bytedeco:cuda} preset and decoding of
- * {@code CUresult} codes. Where {@code libcuda.so.1} (the driver) or the CUDA runtime libraries the
- * preset links against are missing, loading throws {@link UnsatisfiedLinkError}, which becomes a
- * {@link BackendUnavailableException} with the reason.
+ * The NVIDIA driver, opened and initialised ({@code cuInit}) once per library, and the decoding of
+ * its {@code CUresult} codes into typed exceptions ({@link CudaException}, with the name
+ * {@code cuGetErrorName} gives and the text of {@code cuGetErrorString}), as JCuda's
+ * {@code checkResult} does. Nothing but the driver is needed: no CUDA runtime, no toolkit.
+ *
+ * <p>The library is {@code libcuda.so.1}. Test hook: the system property
+ * {@value #LIBRARY_PROPERTY} names another library exporting the same functions (the test suite's
+ * test double of the driver, {@code src/test/c/fakecuda.c}); it is read whenever a backend is
+ * looked up, so a test can point it at the double and back.
  */
 final class CudaDriver {
-    private static volatile String unavailable;
-    private static volatile boolean initialised;
+    /** System property naming the driver library (a test hook); default {@value #DEFAULT_LIBRARY}. */
+    static final String LIBRARY_PROPERTY = "initium.cuda.driver";
+    static final String DEFAULT_LIBRARY = "libcuda.so.1";
 
-    private CudaDriver() {
-    }
+    static final int CUDA_SUCCESS = 0;
+    static final int CUDA_ERROR_INVALID_VALUE = 1;
+    static final int CUDA_ERROR_OUT_OF_MEMORY = 2;
+    static final int CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT = 16;
+    static final int CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR = 75;
+    static final int CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR = 76;
+    static final int CU_POINTER_ATTRIBUTE_DEVICE_ORDINAL = 9;
+    static final int CU_STREAM_NON_BLOCKING = 1;
+    static final int CU_EVENT_DEFAULT = 0;
+    static final int CU_EVENT_DISABLE_TIMING = 2;
 
-    /** Loads the preset and calls cuInit once; throws BackendUnavailableException where that is impossible. */
-    static synchronized void init() {
-        if (initialised) {
-            return;
-        }
-        if (unavailable != null) {
-            throw new BackendUnavailableException(unavailable);
-        }
-        String driver = driverLibraryProblem();
-        if (driver != null) {
-            unavailable = driver;
-            throw new BackendUnavailableException(unavailable);
-        }
-        try {
-            Loader.load(org.bytedeco.cuda.global.cudart.class);
-        } catch (Throwable t) {
-            unavailable = "CUDA libraries cannot be loaded (" + firstLine(t) + "); a CUDA driver (libcuda.so.1) and the CUDA 13 runtime are needed";
-            throw new BackendUnavailableException(unavailable, t);
-        }
-        int r = cuInit(0);
+    /** Opened drivers, or the reason a library cannot be used, by library path. */
+    private static final Map<String, Object> OPENED = new ConcurrentHashMap<>();
+
+    final CudaLibrary lib;
+    private final int version;
+
+    private CudaDriver(CudaLibrary lib) {
+        this.lib = lib;
+        int r = lib.cuInit(0);
         if (r != CUDA_SUCCESS) {
-            unavailable = "cuInit failed: " + name(r) + " (no usable NVIDIA driver or device)";
-            throw new BackendUnavailableException(unavailable);
+            throw new BackendUnavailableException("cuInit failed: " + describe(r) + " (no usable NVIDIA driver or device)");
         }
-        initialised = true;
-    }
-
-    /** Why the NVIDIA driver library cannot be opened, or null when it can. */
-    private static String driverLibraryProblem() {
-        String lib = System.getProperty("os.name", "").startsWith("Windows") ? "nvcuda.dll" : "libcuda.so.1";
-        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
-            java.lang.foreign.SymbolLookup.libraryLookup(lib, arena);
-            return null;
-        } catch (IllegalArgumentException e) {
-            return lib + " (the NVIDIA driver) is not installed or not on the library path";
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment v = arena.allocate(JAVA_INT);
+            check(lib.cuDriverGetVersion(v), "cuDriverGetVersion");
+            version = v.get(JAVA_INT, 0);
         }
     }
 
-    /** Throws a typed exception with the decoded name unless {@code result} is CUDA_SUCCESS. */
-    static void check(int result, String call) {
-        if (result == CUDA_SUCCESS) {
-            return;
-        }
-        String name = name(result);
-        if (result == CUDA_ERROR_OUT_OF_MEMORY) {
-            throw new CudaOutOfMemoryException(call, result, name, null);
-        }
-        throw new CudaException(call, result, name, null);
-    }
-
-    /** The name of a CUresult, e.g. CUDA_ERROR_INVALID_VALUE. */
-    static String name(int result) {
-        try {
-            PointerPointer<BytePointer> p = new PointerPointer<>(1);
-            if (cuGetErrorName(result, p) == CUDA_SUCCESS && p.get(0) != null) {
-                return new BytePointer(p.get(0)).getString();
+    /**
+     * The driver of this process (the library {@value #LIBRARY_PROPERTY} names, else
+     * {@value #DEFAULT_LIBRARY}), opened and initialised the first time; throws
+     * {@link BackendUnavailableException} with the reason where there is none.
+     */
+    static CudaDriver get() {
+        String path = System.getProperty(LIBRARY_PROPERTY, DEFAULT_LIBRARY);
+        Object o = OPENED.computeIfAbsent(path, p -> {
+            try {
+                return open(p);
+            } catch (BackendUnavailableException e) {
+                return e.getMessage();
             }
-        } catch (Throwable ignored) {
-            // fall through to the number
+        });
+        if (o instanceof CudaDriver d) {
+            return d;
         }
-        return "CUresult " + result;
+        throw new BackendUnavailableException((String) o);
     }
 
-    /** The driver's CUDA version as major.minor (e.g. 13.0). */
-    static String driverVersion() {
-        IntPointer v = new IntPointer(1);
-        check(cuDriverGetVersion(v), "cuDriverGetVersion");
-        return (v.get() / 1000) + "." + (v.get() % 1000 / 10);
+    /** Opens and initialises the driver library {@code path} anew (tests call this to start from a fresh state). */
+    static CudaDriver open(String path) {
+        String missing = path.equals(DEFAULT_LIBRARY) ? DEFAULT_LIBRARY + " (the NVIDIA driver) is not installed or not on the library path"
+                : path + " (named by -D" + LIBRARY_PROPERTY + ") cannot be loaded";
+        return new CudaDriver(CudaLibrary.open(path, missing));
     }
 
-    private static String firstLine(Throwable t) {
-        String m = String.valueOf(t.getMessage());
-        int nl = m.indexOf('\n');
-        return t.getClass().getSimpleName() + ": " + (nl < 0 ? m : m.substring(0, nl));
+    /** The CUDA version the driver supports, as cuDriverGetVersion gives it: 1000 * major + 10 * minor. */
+    int version() {
+        return version;
+    }
+
+    /** {@link #version()} as {@code major.minor}, e.g. {@code 13.0}. */
+    String versionText() {
+        return versionText(version);
+    }
+
+    static String versionText(int v) {
+        return (v / 1000) + "." + (v % 1000 / 10);
+    }
+
+    /** Throws the typed exception for {@code result} unless it is CUDA_SUCCESS. */
+    void check(int result, String call) {
+        if (result != CUDA_SUCCESS) {
+            throw error(result, call, null);
+        }
+    }
+
+    /** The typed exception of a failed call: {@link CudaOutOfMemoryException} for CUDA_ERROR_OUT_OF_MEMORY. */
+    CudaException error(int result, String call, String detail) {
+        if (result == CUDA_ERROR_OUT_OF_MEMORY) {
+            long[] info = memInfo();
+            return new CudaOutOfMemoryException(call, result, name(result), text(result), -1, info[0], info[1], detail);
+        }
+        return new CudaException(call, result, name(result), text(result), detail);
+    }
+
+    /** Free and total bytes of the current context's device, or -1s where the driver cannot say. */
+    long[] memInfo() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment free = arena.allocate(JAVA_LONG);
+            MemorySegment total = arena.allocate(JAVA_LONG);
+            if (lib.cuMemGetInfo(free, total) != CUDA_SUCCESS) {
+                return new long[] {-1, -1};
+            }
+            return new long[] {free.get(JAVA_LONG, 0), total.get(JAVA_LONG, 0)};
+        }
+    }
+
+    /** The name of a CUresult ({@code CUDA_ERROR_INVALID_VALUE}), or {@code CUresult N} when the driver does not know it. */
+    String name(int result) {
+        return string(result, true);
+    }
+
+    /** The driver's description of a CUresult, or null. */
+    String text(int result) {
+        return string(result, false);
+    }
+
+    /** {@code NAME (code): description}. */
+    String describe(int result) {
+        String t = text(result);
+        return name(result) + " (" + result + ")" + (t == null ? "" : ": " + t);
+    }
+
+    private String string(int result, boolean name) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment p = arena.allocate(ADDRESS);
+            int r = name ? lib.cuGetErrorName(result, p) : lib.cuGetErrorString(result, p);
+            MemorySegment s = p.get(ADDRESS, 0);
+            if (r != CUDA_SUCCESS || s.equals(MemorySegment.NULL)) {
+                return name ? "CUresult " + result : null;
+            }
+            return s.reinterpret(4096).getString(0);
+        }
+    }
+
+    /** The devices, in ordinal order. */
+    List<CudaDevice> devices() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment n = arena.allocate(JAVA_INT);
+            check(lib.cuDeviceGetCount(n), "cuDeviceGetCount");
+            List<CudaDevice> out = new ArrayList<>();
+            for (int i = 0; i < n.get(JAVA_INT, 0); i++) {
+                out.add(device(i));
+            }
+            return out;
+        }
+    }
+
+    /** Device {@code ordinal}: name, compute capability, memory, multiprocessors. */
+    CudaDevice device(int ordinal) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment dev = arena.allocate(JAVA_INT);
+            check(lib.cuDeviceGet(dev, ordinal), "cuDeviceGet(" + ordinal + ")");
+            int d = dev.get(JAVA_INT, 0);
+            MemorySegment name = arena.allocate(256);
+            check(lib.cuDeviceGetName(name, 256, d), "cuDeviceGetName");
+            MemorySegment mem = arena.allocate(JAVA_LONG);
+            check(lib.cuDeviceTotalMem(mem, d), "cuDeviceTotalMem_v2");
+            return new CudaDevice(ordinal, d, name.getString(0), attribute(d, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR),
+                    attribute(d, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR), mem.get(JAVA_LONG, 0),
+                    attribute(d, CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT));
+        }
+    }
+
+    private int attribute(int device, int attribute) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment v = arena.allocate(JAVA_INT);
+            check(lib.cuDeviceGetAttribute(v, attribute, device), "cuDeviceGetAttribute(" + attribute + ")");
+            return v.get(JAVA_INT, 0);
+        }
+    }
+
+    /**
+     * The ordinal of the device that owns device memory at {@code pointer} (allocated by any user of
+     * the driver: PyTorch, ND4J, JCuda, the CUDA runtime); {@link InvalidArgumentException} when the
+     * driver does not know the pointer.
+     */
+    int deviceOf(long pointer) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment v = arena.allocate(JAVA_INT);
+            int r = lib.cuPointerGetAttribute(v, CU_POINTER_ATTRIBUTE_DEVICE_ORDINAL, pointer);
+            if (r != CUDA_SUCCESS) {
+                throw new InvalidArgumentException("device pointer 0x" + Long.toHexString(pointer) + " is not CUDA memory the driver knows: "
+                        + "cuPointerGetAttribute(CU_POINTER_ATTRIBUTE_DEVICE_ORDINAL) gave " + describe(r), error(r, "cuPointerGetAttribute", null));
+            }
+            return v.get(JAVA_INT, 0);
+        }
     }
 }

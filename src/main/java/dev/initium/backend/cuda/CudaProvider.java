@@ -5,12 +5,21 @@ import dev.initium.InvalidArgumentException;
 import dev.initium.engine.Availability;
 import dev.initium.engine.BackendProvider;
 import dev.initium.engine.BackendRequest;
+import dev.initium.engine.DeviceBackend;
+import dev.initium.engine.DeviceMemoryProvider;
 import dev.initium.engine.FillBackend;
 import java.util.ArrayList;
 import java.util.List;
 
-/** CUDA as a backend: {@code cuda} (device 0) or {@code cuda:N}; {@code auto}'s first choice. */
-public final class CudaProvider implements BackendProvider {
+/**
+ * CUDA as a backend: {@code cuda} (device 0) or {@code cuda:N}; {@code auto}'s first choice. Needs
+ * only the NVIDIA driver ({@code libcuda.so.1}, which the NVIDIA container toolkit mounts into
+ * containers): the kernels come packaged as cubins and PTX, and NVRTC is used only where none of
+ * them loads. As a {@link DeviceMemoryProvider} it writes device memory that any user of the
+ * driver allocated (PyTorch, ND4J, JCuda, the CUDA runtime): the owner of a pointer is its device
+ * ordinal, and the backend of that device works in its primary context.
+ */
+public final class CudaProvider implements BackendProvider, DeviceMemoryProvider {
 
     @Override
     public String name() {
@@ -27,16 +36,27 @@ public final class CudaProvider implements BackendProvider {
         return 100;
     }
 
+    /**
+     * The driver's CUDA version, the devices, and which module image device 0 loads (this opens
+     * device 0 once: its primary context is retained and the module loaded, then both released).
+     */
     @Override
     public Availability availability() {
         try {
+            CudaDriver driver = CudaDriver.get();
             List<String> devices = new ArrayList<>();
-            for (CudaDevice d : CudaBackend.devices()) {
+            for (CudaDevice d : driver.devices()) {
                 devices.add(d.toString());
             }
-            return devices.isEmpty() ? Availability.unavailable("the driver reports no CUDA device")
-                    : Availability.of("driver CUDA " + CudaBackend.driverVersion(), devices);
-        } catch (BackendUnavailableException | LinkageError e) {
+            if (devices.isEmpty()) {
+                return Availability.unavailable("the driver (CUDA " + driver.versionText() + ") reports no CUDA device");
+            }
+            String image;
+            try (CudaBackend b = CudaBackend.open(0)) {
+                image = b.moduleSource();
+            }
+            return Availability.of("driver CUDA " + driver.versionText() + "; kernels on cuda:0: " + image, devices);
+        } catch (BackendUnavailableException | CudaException | LinkageError e) {
             return Availability.unavailable(e.getMessage());
         }
     }
@@ -47,10 +67,24 @@ public final class CudaProvider implements BackendProvider {
         if (q == null) {
             return CudaBackend.open(0);
         }
+        int n;
         try {
-            return CudaBackend.open(Integer.parseInt(q));
+            n = Integer.parseInt(q);
         } catch (NumberFormatException e) {
             throw new InvalidArgumentException("--backend '" + request.spec() + "': expected cuda:N with N a device number");
         }
+        return CudaBackend.open(n);
+    }
+
+    /** The ordinal of the device that owns the device pointer {@code handle} ({@code cuPointerGetAttribute}). */
+    @Override
+    public Object owner(long handle) {
+        return CudaDriver.get().deviceOf(handle);
+    }
+
+    /** The backend of the device that owns {@code handle}, on its primary context. */
+    @Override
+    public DeviceBackend openFor(long handle, BackendRequest request) {
+        return CudaBackend.open(CudaDriver.get().deviceOf(handle));
     }
 }

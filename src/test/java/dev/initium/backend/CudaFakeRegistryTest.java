@@ -1,0 +1,152 @@
+package dev.initium.backend;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.initium.DType;
+import dev.initium.InitiumException;
+import dev.initium.InvalidArgumentException;
+import dev.initium.backend.cuda.DriverClient;
+import dev.initium.backend.cuda.FakeCuda;
+import dev.initium.dist.Distribution;
+import dev.initium.dist.TransformParams;
+import dev.initium.engine.BackendRequest;
+import dev.initium.engine.Backends;
+import dev.initium.engine.DeviceBackend;
+import dev.initium.engine.DeviceMemory;
+import dev.initium.engine.DeviceMemoryProvider;
+import dev.initium.engine.DeviceQueue;
+import dev.initium.engine.FillBackend;
+import dev.initium.engine.cpu.CpuFillEngine;
+import dev.initium.engine.cpu.TestKernels;
+import dev.initium.rng.StreamKey;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The CUDA backend end to end through the registry, the way the CLI and the facade reach it, on
+ * the test double of the driver ({@code -Dinitium.cuda.driver}, {@code -Dinitium.cuda.nvrtc}, set
+ * for the duration of this class only): {@code backends} and {@code auto}, the equivalence suite
+ * (every distribution x dtype, every size, offset and key) through the real FFM marshalling, the
+ * device-memory operations of {@link DeviceBackendTest}, and the provider as a
+ * {@link DeviceMemoryProvider} for pointers another user of the driver allocated. The kernels run
+ * as host C inside the double: this proves the binding, not a GPU.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class CudaFakeRegistryTest {
+    private static final String DRIVER = "initium.cuda.driver";
+    private static final String NVRTC = "initium.cuda.nvrtc";
+    private FakeCuda fake;
+    private String oldDriver;
+    private String oldNvrtc;
+
+    @BeforeAll
+    void pointTheBackendAtTheDouble() {
+        fake = FakeCuda.get();
+        assumeTrue(fake != null, FakeCuda::unavailableReason);
+        oldDriver = System.getProperty(DRIVER);
+        oldNvrtc = System.getProperty(NVRTC);
+        System.setProperty(DRIVER, fake.driver.toString());
+        System.setProperty(NVRTC, fake.nvrtc.toString());
+    }
+
+    @AfterAll
+    void restore() {
+        if (fake != null) {
+            restore(DRIVER, oldDriver);
+            restore(NVRTC, oldNvrtc);
+        }
+    }
+
+    private static void restore(String key, String value) {
+        if (value == null) {
+            System.clearProperty(key);
+        } else {
+            System.setProperty(key, value);
+        }
+    }
+
+    @BeforeEach
+    void defaults() {
+        fake.defaults();
+    }
+
+    @Test
+    void backendsListsTheDeviceAndTheImageAndAutoPicksCuda() {
+        Backends.Status cuda = Backends.survey().stream().filter(s -> s.name().equals("cuda")).findFirst().orElseThrow();
+        assertTrue(cuda.status().startsWith("available (driver CUDA 13.0; kernels on cuda:0: "), cuda.status());
+        boolean packaged = KernelSource.resourceOrNull("cuda/initium_fill.sm_90.cubin") != null;
+        assertTrue(cuda.status().contains(packaged ? "cubin sm_90 (packaged" : "NVRTC 13.0"), cuda.status());
+        assertEquals(1, cuda.devices().size());
+        assertTrue(cuda.devices().get(0).startsWith("cuda:0 'Initium fake CUDA device 0 (test double, not a GPU)' sm_90, 1024 MiB, 4 SMs"),
+                cuda.devices().get(0));
+        try (FillBackend auto = Backends.open("auto", 2)) {
+            assertEquals("cuda", auto.name(), "auto prefers CUDA");
+        }
+        assertEquals(fake.counter("retain"), fake.counter("release"));
+    }
+
+    @Test
+    void everyDistributionAndDtypeEqualsTheJavaReference() {
+        try (BackendUnderTest cuda = BackendUnderTest.named("cuda")) {
+            assertTrue(cuda.available(), cuda::reason);
+            for (Distribution d : EquivalenceSuiteTest.distributions()) {
+                for (DType t : DType.values()) {
+                    EquivalenceSuiteTest.checkEveryRange(cuda, d, t);
+                }
+            }
+        }
+        assertEquals(fake.counter("alloc"), fake.counter("free"), "every staging buffer freed");
+    }
+
+    @Test
+    void theDeviceBackendOperationsOfDeviceBackendTest() {
+        DeviceBackendTest t = new DeviceBackendTest();
+        t.elementwiseAtAnOffsetWithAndWithoutAZeroWindow("cuda");
+        t.indexFunctionsPatternsAndUploads("cuda");
+        try (DeviceBackend dev = DeviceBackendTest.open("cuda")) {
+            InitiumException oom = assertThrows(InitiumException.class, () -> dev.allocate(1L << 50));
+            assertEquals("CudaOutOfMemoryException", oom.getClass().getSimpleName(), oom.getMessage());
+        }
+        assertEquals(fake.counter("retain"), fake.counter("release"));
+        assertEquals(0, fake.counter("live_allocs"));
+    }
+
+    @Test
+    void writesMemoryOfAnotherUserOfTheDriverOnItsDevice() {
+        fake.configure(2, 9, 0, 4, 1L << 30, 13000);
+        DeviceMemoryProvider provider = (DeviceMemoryProvider) Backends.provider("cuda").orElseThrow();
+        TransformParams p = new Distribution.Uniform(-0.1, 0.1).resolve(DType.F16);
+        try (DriverClient jcuda = new DriverClient(fake.driver.toString(), 1); Arena arena = Arena.ofConfined();
+             CpuFillEngine ref = TestKernels.scalarEngine()) {
+            long n = 5000;
+            long ptr = jcuda.alloc(n * 2);
+            long stream = jcuda.stream();
+            assertEquals(1, provider.owner(ptr), "the owner of a pointer is its device ordinal");
+            StreamKey key = StreamKey.of(3, "caller.tensor");
+            try (DeviceBackend dev = provider.openFor(ptr, new BackendRequest("cuda", 2))) {
+                assertTrue(dev.describe().startsWith("cuda:1 "), dev.describe());
+                dev.fillElementwise(new DeviceMemory(ptr, n * 2), 0, key, p, 0, n, 0, 0, DeviceQueue.caller(stream));
+            }
+            MemorySegment got = arena.allocate(n * 2);
+            jcuda.read(ptr, got, stream);
+            MemorySegment want = arena.allocate(n * 2);
+            ref.fill(want, key, p, 0, n);
+            assertEquals(-1L, want.mismatch(got));
+            InvalidArgumentException e = assertThrows(InvalidArgumentException.class, () -> provider.owner(0x1234));
+            assertTrue(e.getMessage().startsWith("device pointer 0x1234 is not CUDA memory the driver knows"), e.getMessage());
+            assertInstanceOf(dev.initium.backend.cuda.CudaException.class, e.getCause());
+            jcuda.destroyStream(stream);
+            jcuda.free(ptr);
+        }
+        assertEquals(0, fake.counter("ctx_refs"));
+    }
+}
