@@ -106,7 +106,7 @@ final class CudaLibrary {
         Optional<MemorySegment> symbol = lookup.find(name);
         if (symbol.isEmpty()) {
             throw new BackendUnavailableException("the CUDA driver library does not export " + name
-                    + ": it is older than CUDA 12 (a driver of the R525 series or newer is needed)");
+                    + ": it is not the NVIDIA driver or older than CUDA 11");
         }
         return LINKER.downcallHandle(symbol.get(), SIGNATURES.get(name));
     }
