@@ -7,7 +7,8 @@
 #      DeviceBackendTest (device-memory operations, a fill beyond 2^31 elements, the typed
 #      out-of-memory), CudaRealDeviceTest (cubin, PTX and NVRTC images each equal to the CPU; a
 #      buffer and stream of another driver user filled on that stream), and the library facade's
-#      device tests (every class named dev.initium.*Device*Test, and dev.initium.ApiCudaTest);
+#      device tests (every class named dev.initium.*Device*Test or dev.initium.Api*Cuda*Test, such as
+#      ApiCudaTargetTest: every scheme into caller-owned CUDA memory, on Initium's and the caller's stream);
 #   3. fill throughput into a device buffer (16 GiB by default) beside the device's memset of it:
 #      uniform, normal, trunc_normal in f32 and bf16; PyTorch's uniform_/normal_/trunc_normal_ and
 #      zero_, and CuPy's generator, on the same sizes and dtypes in the same run;
@@ -25,7 +26,7 @@
 # Exit code: 0 when every suite passed with nothing skipped and every step ran; 1 otherwise.
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$root"
+cd "$root" || exit 1
 size=16GiB
 out="${OUT:-$root/target/gpu-check}"
 publish=0
@@ -108,7 +109,7 @@ else
   step suite:device_backend "$out/suite-device_backend.txt" junit device_backend --select-class dev.initium.backend.DeviceBackendTest
   step suite:cuda_device "$out/suite-cuda_device.txt" junit cuda_device --select-class dev.initium.backend.cuda.CudaRealDeviceTest
   step suite:facade_device "$out/suite-facade_device.txt" junit facade_device --scan-classpath "$root/target/test-classes" \
-    --include-classname '^dev\.initium\.[A-Za-z0-9_]*Device[A-Za-z0-9_]*Test$' --include-classname '^dev\.initium\.ApiCudaTest$'
+    --include-classname '^dev\.initium\.[A-Za-z0-9_]*Device[A-Za-z0-9_]*Test$' --include-classname '^dev\.initium\.Api[A-Za-z0-9_]*Cuda[A-Za-z0-9_]*Test$'
 fi
 
 step initium-bench "$out/initium-bench.err" sh -c "bin/initium bench --backend cuda --size '$size' --dist uniform,normal,trunc_normal \
