@@ -1,7 +1,8 @@
 /*
  * TEST DOUBLE of the NVIDIA driver (libcuda.so.1), for Initium's tests on machines without a GPU.
  * It is not CUDA and proves nothing about a GPU: it exports the subset of the driver API that
- * dev.initium.backend.cuda calls, with the same symbol names and C signatures as cuda.h (CUDA 13),
+ * dev.initium.backend.cuda calls (and the synchronous copies and memsets the tests' own "caller"
+ * code uses), with the same symbol names and C signatures as cuda.h (CUDA 13),
  * over host memory, so that the Java binding (java.lang.foreign downcalls, argument marshalling,
  * kernel parameter arrays, error decoding, resource handling) runs end to end. "Kernels" are run
  * by name by the host-C build of kernels/initium_fill.h and initium_index.h, over every thread
@@ -470,6 +471,15 @@ CUresult cuMemcpyDtoHAsync_v2(void *dst, CUdeviceptr src, size_t n, CUstream s) 
     LEAVE(CUDA_SUCCESS);
 }
 
+/* The synchronous forms, which other users of the driver in the tests (an application's own code) call. */
+CUresult cuMemcpyHtoD_v2(CUdeviceptr dst, const void *src, size_t n) {
+    return cuMemcpyHtoDAsync_v2(dst, src, n, NULL);
+}
+
+CUresult cuMemcpyDtoH_v2(void *dst, CUdeviceptr src, size_t n) {
+    return cuMemcpyDtoHAsync_v2(dst, src, n, NULL);
+}
+
 static CUresult memset_n(CUdeviceptr dst, unsigned int value, size_t n, int width, CUstream s) {
     if (current == NULL || current->refs == 0) return CUDA_ERROR_INVALID_CONTEXT;
     if (!valid_stream(s)) return CUDA_ERROR_INVALID_HANDLE;
@@ -495,6 +505,21 @@ CUresult cuMemsetD16Async(CUdeviceptr dst, unsigned short value, size_t n, CUstr
 CUresult cuMemsetD32Async(CUdeviceptr dst, unsigned int value, size_t n, CUstream s) {
     ENTER("cuMemsetD32Async");
     LEAVE(memset_n(dst, value, n, 4, s));
+}
+
+CUresult cuMemsetD8_v2(CUdeviceptr dst, unsigned char value, size_t n) {
+    ENTER("cuMemsetD8_v2");
+    LEAVE(memset_n(dst, value, n, 1, NULL));
+}
+
+CUresult cuMemsetD16_v2(CUdeviceptr dst, unsigned short value, size_t n) {
+    ENTER("cuMemsetD16_v2");
+    LEAVE(memset_n(dst, value, n, 2, NULL));
+}
+
+CUresult cuMemsetD32_v2(CUdeviceptr dst, unsigned int value, size_t n) {
+    ENTER("cuMemsetD32_v2");
+    LEAVE(memset_n(dst, value, n, 4, NULL));
 }
 
 /* ---- streams and events ---- */

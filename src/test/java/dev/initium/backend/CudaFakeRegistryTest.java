@@ -7,8 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.initium.DType;
+import dev.initium.Init;
+import dev.initium.Initium;
 import dev.initium.InitiumException;
 import dev.initium.InvalidArgumentException;
+import dev.initium.Target;
+import dev.initium.TensorSpec;
 import dev.initium.backend.cuda.DriverClient;
 import dev.initium.backend.cuda.FakeCuda;
 import dev.initium.dist.Distribution;
@@ -37,8 +41,9 @@ import org.junit.jupiter.api.TestInstance;
  * for the duration of this class only): {@code backends} and {@code auto}, the equivalence suite
  * (every distribution x dtype, every size, offset and key) through the real FFM marshalling, the
  * device-memory operations of {@link DeviceBackendTest}, and the provider as a
- * {@link DeviceMemoryProvider} for pointers another user of the driver allocated. The kernels run
- * as host C inside the double: this proves the binding, not a GPU.
+ * {@link DeviceMemoryProvider} for pointers another user of the driver allocated, and the library
+ * API ({@link Initium}) filling such memory on the caller's stream. The kernels run as host C inside
+ * the double: this proves the binding, not a GPU.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CudaFakeRegistryTest {
@@ -148,5 +153,29 @@ class CudaFakeRegistryTest {
             jcuda.free(ptr);
         }
         assertEquals(0, fake.counter("ctx_refs"));
+    }
+
+    @Test
+    void theLibraryApiFillsCallerMemoryOnTheCallersStreamForEachKindOfScheme() {
+        try (Initium initium = Initium.builder().threads(2).build(); DriverClient torch = new DriverClient(fake.driver.toString(), 0);
+             Arena arena = Arena.ofConfined()) {
+            long stream = torch.stream();
+            for (Init init : new Init[] {Init.normal(0, 0.02), Init.constant(0.5), Init.eye(), Init.sparse(0.5), Init.orthogonal()}) {
+                for (DType t : new DType[] {DType.F32, DType.BF16}) {
+                    TensorSpec spec = TensorSpec.of(5, "api.on.the.double", t, 64, 48);
+                    long bytes = 64L * 48 * t.bytes();
+                    long ptr = torch.alloc(bytes);
+                    initium.fill(spec, init, Target.cuda(ptr, bytes).onStream(stream));
+                    MemorySegment got = arena.allocate(bytes);
+                    torch.read(ptr, got, stream);
+                    MemorySegment want = arena.allocate(bytes);
+                    initium.fill(spec, init, Target.of(want));
+                    assertEquals(-1L, want.mismatch(got), init + " " + t);
+                    torch.free(ptr);
+                }
+            }
+            torch.destroyStream(stream);
+        }
+        assertEquals(fake.counter("retain"), fake.counter("release"));
     }
 }
