@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -37,17 +38,24 @@ import org.junit.jupiter.api.TestInstance;
 class CudaRealDeviceTest {
     static final StreamKey KEY = StreamKey.of(2024, "gpu.check");
     private CudaDriver driver;
+    private BackendUnavailableException unavailable;
 
     @BeforeAll
     void openTheDriver() {
         try {
             driver = CudaDriver.open(CudaDriver.DEFAULT_LIBRARY);
         } catch (BackendUnavailableException e) {
-            if (List.of(System.getenv().getOrDefault("INITIUM_REQUIRE_BACKENDS", "").split(",")).contains("cuda")) {
-                throw new AssertionError("cuda is required (INITIUM_REQUIRE_BACKENDS) but the driver is unavailable: " + e.getMessage(), e);
-            }
-            assumeTrue(false, "no NVIDIA driver here: " + e.getMessage());
+            unavailable = e;
         }
+    }
+
+    @BeforeEach
+    void needTheDriver() {
+        if (unavailable != null && List.of(System.getenv().getOrDefault("INITIUM_REQUIRE_BACKENDS", "").split(",")).contains("cuda")) {
+            throw new AssertionError("cuda is required (INITIUM_REQUIRE_BACKENDS) but the driver is unavailable: " + unavailable.getMessage(),
+                    unavailable);
+        }
+        assumeTrue(unavailable == null, () -> "no NVIDIA driver here: " + unavailable.getMessage());
     }
 
     static CudaModules.Images only(CudaModules.Images base, boolean cubins, boolean ptx) {
