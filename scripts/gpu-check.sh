@@ -69,7 +69,9 @@ step() {
   python3 - "$name" "$rc" "$t0" "$t1" "$log" >> "$out/steps.jsonl" <<'PY'
 import json, sys
 name, rc, t0, t1, log = sys.argv[1:]
-tail = open(log, errors="replace").read().splitlines()[-6:] if rc != "0" else []
+lines = open(log, errors="replace").read().splitlines()
+causes = [l.strip() for l in lines if l.strip().startswith("=> ")]  # JUnit's failure messages
+tail = [] if rc == "0" else (sorted(set(causes), key=causes.index)[:3] if causes else lines[-6:])
 print(json.dumps({"step": name, "rc": int(rc), "seconds": round(float(t1) - float(t0), 3), "log": log.rsplit("/", 1)[-1],
                   "tail": "\n".join(tail)}))
 PY
