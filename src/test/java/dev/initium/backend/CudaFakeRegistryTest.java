@@ -55,8 +55,7 @@ class CudaFakeRegistryTest {
 
     @BeforeAll
     void pointTheBackendAtTheDouble() {
-        fake = FakeCuda.get();
-        assumeTrue(fake != null, FakeCuda::unavailableReason);
+        fake = FakeCuda.require();
         oldDriver = System.getProperty(DRIVER);
         oldNvrtc = System.getProperty(NVRTC);
         System.setProperty(DRIVER, fake.driver.toString());

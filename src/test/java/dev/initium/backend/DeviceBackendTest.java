@@ -21,7 +21,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
-import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -43,7 +42,7 @@ class DeviceBackendTest {
         try {
             b = Backends.open(spec, 2);
         } catch (RuntimeException | LinkageError e) {
-            if (List.of(System.getenv().getOrDefault("INITIUM_REQUIRE_BACKENDS", "").split(",")).contains(spec)) {
+            if (EquivalenceSuiteTest.requiredBackends().contains(spec)) {
                 throw new AssertionError(spec + " is required (INITIUM_REQUIRE_BACKENDS) but not available: " + e.getMessage(), e);
             }
             assumeTrue(false, spec + " not available here: " + e.getMessage());

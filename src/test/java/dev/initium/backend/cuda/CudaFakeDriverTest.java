@@ -53,8 +53,7 @@ class CudaFakeDriverTest {
 
     @BeforeEach
     void loadTheDouble() {
-        fake = FakeCuda.get();
-        assumeTrue(fake != null, FakeCuda::unavailableReason);
+        fake = FakeCuda.require();
         fake.defaults();
         driver = CudaDriver.open(fake.driver.toString());
     }

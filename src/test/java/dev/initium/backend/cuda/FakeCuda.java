@@ -78,6 +78,20 @@ public final class FakeCuda {
         }
     }
 
+    /**
+     * The doubles, or a skip with the reason where they cannot be built; a failure instead where
+     * the C compiler is required (INITIUM_REQUIRE_BACKENDS names host-c, as .ci/run does), so that
+     * CI cannot pass these tests by skipping them.
+     */
+    public static FakeCuda require() {
+        FakeCuda f = get();
+        if (f == null && java.util.Arrays.asList(System.getenv().getOrDefault("INITIUM_REQUIRE_BACKENDS", "").split(",")).contains("host-c")) {
+            throw new AssertionError("a C compiler is required (INITIUM_REQUIRE_BACKENDS names host-c) but " + unavailableReason());
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(f != null, FakeCuda::unavailableReason);
+        return f;
+    }
+
     /** Why {@link #get()} gave null. */
     public static String unavailableReason() {
         return "the CUDA test double cannot be built here: " + unavailable;
