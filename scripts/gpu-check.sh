@@ -138,7 +138,7 @@ if [ $rc -eq 0 ]; then
   step verify "$out/verify.txt" bin/initium verify --model "$model" --sample 32 "$dest/model"
   verify=$?
 fi
-echo "{\"backend\": \"cuda\", \"model\": \"$model\", \"out\": \"$dest\", \"rc\": $rc, \"wall_seconds\": $(echo "$t1 - $t0" | bc), \"verify_rc\": $verify}" \
+echo "{\"backend\": \"cuda\", \"model\": \"$model\", \"out\": \"$dest\", \"rc\": $rc, \"wall_seconds\": $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }'), \"verify_rc\": $verify}" \
   > "$out/materialize.json"
 rm -rf "$dest/model"
 step write-bench "$out/write-bench.err" sh -c "bin/initium bench --backend cuda --write '$dest' --size '$write_size' --dist normal \
