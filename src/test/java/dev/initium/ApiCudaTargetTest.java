@@ -24,12 +24,15 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ApiCudaTargetTest {
+    static final String DRIVER = "initium.cuda.driver";
+    static final String NVRTC = "initium.cuda.nvrtc";
     private Initium initium;
     private CallerCuda cuda;
     private String unavailable;
 
     @BeforeAll
     void open() {
+        selectDriver();
         initium = Initium.builder().threads(2).build();
         try {
             cuda = CallerCuda.open();
@@ -44,6 +47,20 @@ class ApiCudaTargetTest {
         if (cuda != null) {
             cuda.close();
         }
+        restoreDriver();
+    }
+
+    /** Chooses the driver library before anything opens it: the machine's, here. */
+    void selectDriver() {
+    }
+
+    /** Undoes {@link #selectDriver}. */
+    void restoreDriver() {
+    }
+
+    /** Whether this class requires CUDA (rather than skipping without it). */
+    boolean required() {
+        return System.getenv().getOrDefault("INITIUM_REQUIRE_BACKENDS", "").contains("cuda");
     }
 
     Stream<Arguments> cases() {
@@ -53,7 +70,7 @@ class ApiCudaTargetTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("cases")
     void callerOwnedDeviceMemoryEqualsTheReference(ApiCases.Case c, DType dtype) {
-        if (unavailable != null && System.getenv().getOrDefault("INITIUM_REQUIRE_BACKENDS", "").contains("cuda")) {
+        if (unavailable != null && required()) {
             throw new AssertionError("CUDA is required (INITIUM_REQUIRE_BACKENDS) but not available: " + unavailable);
         }
         assumeTrue(unavailable == null, () -> "CUDA not available here: " + unavailable);
