@@ -26,6 +26,12 @@ import org.junit.jupiter.api.Test;
  * package's leaf types (exceptions, DType, the parameter enums) and never the facade — except the
  * facade's own clients, the command line and the ND4J bridge, which sit above it; and the facade's
  * public signatures expose only root-package and JDK types.
+ *
+ * <p>Why the ND4J bridge ({@code dev.initium.nd4j}: INDArray fills, DL4J's {@code IWeightInit}, the
+ * network initialiser) is exempt from the leaf-types rule: it is not part of the engine below the
+ * facade but a client of it, filling ND4J's memory through {@code Initium.fill} with
+ * {@code TensorSpec}, {@code Init}, {@code Region} and {@code Target} exactly as a library user
+ * would. It still sits in the layer table (only cli above it), so nothing below may use it.
  */
 class ArchitectureTest {
     /** The layers, bottom first: a package may depend only on packages before it (and the root's leaf types). */
