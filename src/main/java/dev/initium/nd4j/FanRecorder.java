@@ -25,7 +25,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * true)} runs on a scratch parameter array. The recorder keeps, for every parameter DL4J would
  * draw through a weight init, the fanIn and fanOut DL4J computes from the layer configuration (for
  * every layer type DL4J has, with its own formulas) and writes nothing; every other parameter ends
- * up holding DL4J's own non-random value (bias constants, batch-norm gamma, beta, mean, var).
+ * up holding DL4J's own non-random value (bias constants, batch-norm gamma, beta, mean and log10 std).
  */
 final class FanRecorder {
     /**

@@ -54,7 +54,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@link Dl4jParam}), then {@link Builder#param} by DL4J's parameter key, then
  * {@link Builder#weights} / {@link Builder#biases} by what the layer's parameter initializer calls
  * it. A parameter with no scheme keeps the value DL4J's parameter initializer gives it without
- * drawing (bias constants, forget-gate bias, batch-norm gamma, beta, mean and variance) — except a
+ * drawing (bias constants, forget-gate bias, batch-norm gamma, beta, mean and log10 std) — except a
  * weight, or anything DL4J would draw at random, which needs a scheme. With
  * {@link Dl4jLayout#NATIVE} fan-based schemes get the fans DL4J computes from the layer
  * configuration ({@link FanRecorder}: DL4J's own formulas for every layer type) unless their Init

@@ -180,6 +180,12 @@ public final class Nd4jTestArrays {
         return found[0];
     }
 
+    /** Whether two arrays hold the same values, bit for bit (float, half and bfloat16 widen to double exactly). */
+    public static boolean sameBits(INDArray a, INDArray b) {
+        return Arrays.equals(a.shape(), b.shape())
+                && Arrays.equals(a.castTo(DataType.DOUBLE).dup('c').data().asDouble(), b.castTo(DataType.DOUBLE).dup('c').data().asDouble());
+    }
+
     static long[] reverse(long[] a) {
         long[] r = new long[a.length];
         for (int i = 0; i < a.length; i++) {
