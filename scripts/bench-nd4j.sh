@@ -2,7 +2,7 @@
 # The ND4J figures of the README in one run (dev.initium.nd4j.Nd4jBench, a program in the test
 # sources): Initium through Nd4jFill against Nd4j.randn(arr) / Nd4j.rand(arr) on a 2^26-element FLOAT
 # INDArray on nd4j-native, and the sample statistics of Nd4j.randn beside Initium's normal.
-# Usage: scripts/bench-nd4j.sh [REPEAT [LOG2_ELEMENTS [STAT_ARRAYS]]]   (defaults 5 26 6)
+# Usage: scripts/bench-nd4j.sh [REPEAT [LOG2_ELEMENTS [SEEDS]]]   (defaults 9 26 16)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"

@@ -19,14 +19,19 @@ import java.util.stream.IntStream;
  * places ({@link TileCopy}). A tile is a box of the tensor spanning two dimensions: its last one
  * L (contiguous in the tensor) and the one A whose stride in memory is smallest (contiguous in
  * memory; if that is L itself, the dimension before L), one index of every other dimension. Tiles
- * hold at most {@link #TILE} elements and, where that allows, all of A, so that structured schemes
- * computed by region (sparse's column keys) pay for each column once.
+ * hold at most {@link #TILE} elements, as much of L as that allows with at least {@link #MIN_ROWS}
+ * of A: the engine computes long runs (a box of short runs costs several times more per element)
+ * and the copy writes runs of A contiguous in memory. Sparse, whose regions cost the mask keys of
+ * every row of their columns, gets tiles of whole columns of A instead, so that it pays for each
+ * column once.
  */
 final class HostWriter {
     /** Elements per tile: 2^20 (4 MiB of float32), which stays in the last-level cache. */
     static final long TILE = 1L << 20;
-    /** Fewest columns of dimension L per tile, so that each tile is a few long runs for the engine. */
-    private static final long MIN_COLS = 64;
+    /** Fewest elements of dimension A per tile: the length of the copy's contiguous runs in memory. */
+    private static final long MIN_ROWS = 256;
+    /** Fewest elements of dimension L per tile of whole columns (sparse). */
+    private static final long MIN_RUN = 64;
 
     private HostWriter() {
     }
@@ -63,7 +68,15 @@ final class HostWriter {
         int[] others = IntStream.of(nonUnit).filter(d -> d != dimA && d != last).toArray();
         long sizeA = dimA < 0 ? 1 : shape[dimA];
         long strideA = dimA < 0 ? 0 : stride[dimA];
-        long cols = Math.min(shape[last], Math.max(Math.min(MIN_COLS, tile), tile / sizeA));
+        long cols;
+        if (init.scheme().equals("sparse")) {
+            // A region of sparse costs the mask keys of all rows of its columns: tiles of whole columns.
+            cols = Math.min(shape[last], Math.max(Math.min(MIN_RUN, tile), tile / sizeA));
+        } else {
+            // Long runs of L for the engine (a run costs a few Philox blocks of set-up), at least
+            // MIN_ROWS of A for the copy's contiguous memory runs.
+            cols = Math.min(shape[last], Math.max(1, tile / Math.min(sizeA, MIN_ROWS)));
+        }
         long rows = Math.min(sizeA, Math.max(1, tile / cols));
 
         long[] start = new long[rank];

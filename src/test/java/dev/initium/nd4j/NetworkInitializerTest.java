@@ -21,6 +21,9 @@ import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
+import org.deeplearning4j.nn.conf.layers.misc.FrozenLayerWithBackprop;
+import org.deeplearning4j.nn.conf.layers.recurrent.Bidirectional;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
@@ -123,6 +126,23 @@ class NetworkInitializerTest {
                 "batch norm keeps DL4J's gamma 1, beta 0, mean 0, log10 of std 0");
         long nIn = 4 * 4 * 4;
         assertNull(Dl4jOracle.mismatch(initium, SEED, "2_W", DType.F32, w.fans(nIn, 2), p.get("2_W")), "output W after a conv");
+    }
+
+    @Test
+    void wrappedLayersGetTheFansOfTheLayerTheyWrap() {
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().list()
+                .layer(new Bidirectional(new LSTM.Builder().nIn(3).nOut(4).build()))
+                .layer(new FrozenLayerWithBackprop(new DenseLayer.Builder().nIn(8).nOut(6).build()))
+                .layer(new RnnOutputLayer.Builder().nIn(6).nOut(2).build())
+                .build();
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        NetworkInitializer.builder(SEED).weights(W).build().init(initium, net);
+        Map<String, INDArray> p = net.paramTable();
+        for (String dir : new String[] {"f", "b"}) {
+            assertNull(Dl4jOracle.mismatch(initium, SEED, "0_" + dir + "W", DType.F32, W.fans(4, 3 + 4), p.get("0_" + dir + "W")), dir + "W");
+            assertNull(Dl4jOracle.mismatch(initium, SEED, "0_" + dir + "RW", DType.F32, W.fans(4, 3 + 4), p.get("0_" + dir + "RW")), dir + "RW");
+        }
+        assertNull(Dl4jOracle.mismatch(initium, SEED, "1_W", DType.F32, W.fans(8, 6), p.get("1_W")), "wrapped dense W");
     }
 
     @Test

@@ -42,7 +42,8 @@ class TiledWriteTest {
         }
         List<C> cases = List.of(new C(Init.normal(0, 1), new long[] {37, 29}), new C(Init.uniform(-1, 1), new long[] {5, 7, 9, 3}),
                 new C(Init.sparse(0.4), new long[] {45, 21}), new C(Init.orthogonal(), new long[] {19, 33}), new C(Init.eye(), new long[] {23, 17}),
-                new C(Init.truncNormal(0, 1, -1, 2), new long[] {3, 300}), new C(Init.normal(0, 1), new long[] {300}));
+                new C(Init.truncNormal(0, 1, -1, 2), new long[] {3, 300}), new C(Init.normal(0, 1), new long[] {300}),
+                new C(Init.normal(0, 1), new long[] {300, 7}), new C(Init.sparse(0.2), new long[] {300, 7}));
         for (long tile : new long[] {64, 200}) {
             for (C c : cases) {
                 for (DType dtype : new DType[] {DType.F32, DType.BF16}) {
