@@ -5,6 +5,9 @@ import dev.initium.Init;
 import dev.initium.Initium;
 import dev.initium.InvalidArgumentException;
 import dev.initium.TensorSpec;
+import dev.initium.engine.Availability;
+import dev.initium.engine.BackendProvider;
+import dev.initium.engine.Backends;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -28,7 +31,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * ({@link CudaWriter}; not verified on a GPU yet).
  *
  * <p>Refused, with nothing written: data types other than FLOAT, HALF and BFLOAT16; strides under
- * which elements share memory; arrays of other backends; closed or empty arrays (each an
+ * which elements share memory; arrays of other backends, and CUDA arrays where Initium's CUDA
+ * backend cannot run (no driver); closed or empty arrays (each an
  * {@link UnsupportedArrayException} naming the array's data type, shape, strides and backend); a
  * tensor whose dtype or shape does not fit the array, and what the facade refuses (a scheme that
  * does not fit the shape) — {@link InvalidArgumentException}s.
@@ -77,7 +81,19 @@ public final class Nd4jFill {
                     + dtype.cliName() + ": use a TensorSpec of dtype " + dtype + " (Nd4jFill.spec)");
         }
         Placement p = Placement.of(tensor.shape(), v, checkAxes(axes));
+        if (backend == Nd4jBackend.CUDA) {
+            checkCuda(v);
+        }
         return new Prepared(initium, tensor, init, v, p, axes);
+    }
+
+    /** An array in CUDA device memory needs Initium's CUDA backend: refused, naming the array, when it cannot run here. */
+    private static void checkCuda(ArrayView v) {
+        Availability a = Backends.provider("cuda").map(BackendProvider::availability)
+                .orElse(Availability.unavailable("Initium's CUDA backend is not on the class path"));
+        if (!a.available()) {
+            throw v.refuse("the array lives in CUDA device memory, and Initium's CUDA backend cannot run here: " + a.status());
+        }
     }
 
     private static INDArray checkArray(INDArray array) {

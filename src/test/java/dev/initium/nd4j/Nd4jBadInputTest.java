@@ -23,8 +23,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * Arrays Initium cannot fill are refused with an {@link UnsupportedArrayException} whose message
  * names the data type, shape, strides and backend, and nothing is written: INT, LONG and DOUBLE
  * arrays, strides under which elements share memory (a zero stride, overlapping strides), an
- * array of a backend Initium cannot reach (through the package's backend seam: no such backend is
- * installed here), closed and empty arrays; a TensorSpec that does not fit the array is an
+ * array of a backend Initium cannot reach and a CUDA array where Initium's CUDA backend cannot run
+ * (through the package's backend seam: neither is installed here), closed and empty arrays; a TensorSpec that does not fit the array is an
  * InvalidArgumentException naming both.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -86,6 +86,18 @@ class Nd4jBadInputTest {
                 () -> Nd4jFill.prepare(initium, spec, Init.normal(0, 1), a, Axes.SAME, Nd4jBackend.OTHER).write());
         assertNames(e, "FLOAT", "shape [2, 3]", "strides [3, 1]", "an unknown ND4J backend", "org.nd4j.linalg.cpu.nativecpu.buffer.FloatBuffer",
                 "nd4j-native (host memory)".substring(0, 11));
+        assertTrue(a.eq(1).all());
+    }
+
+    @Test
+    void deviceArraysAreRefusedWhereInitiumsCudaBackendCannotRun() {
+        boolean cuda = dev.initium.engine.Backends.provider("cuda").map(p -> p.availability().available()).orElse(false);
+        org.junit.jupiter.api.Assumptions.assumeFalse(cuda, "Initium's CUDA backend can run here: the refusal needs a machine without a driver");
+        INDArray a = Nd4j.create(DataType.FLOAT, new long[] {2, 3}, 'c').assign(1);
+        TensorSpec spec = TensorSpec.of(1, "w", DType.F32, 2, 3);
+        UnsupportedArrayException e = assertThrows(UnsupportedArrayException.class,
+                () -> Nd4jFill.prepare(initium, spec, Init.normal(0, 1), a, Axes.SAME, Nd4jBackend.CUDA));
+        assertNames(e, "FLOAT", "shape [2, 3]", "strides [3, 1]", "nd4j-cuda", "Initium's CUDA backend cannot run here: unavailable");
         assertTrue(a.eq(1).all());
     }
 
