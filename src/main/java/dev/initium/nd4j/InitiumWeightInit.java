@@ -8,7 +8,6 @@ import java.util.Objects;
 import java.util.TreeMap;
 import org.deeplearning4j.nn.weights.IWeightInit;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * DL4J's {@code IWeightInit} computed by Initium: {@code .weightInit(new InitiumWeightInit(seed,
@@ -105,13 +104,10 @@ public final class InitiumWeightInit implements IWeightInit {
 
     @Override
     public INDArray init(double fanIn, double fanOut, long[] shape, char order, INDArray paramView) {
-        INDArray w = paramView.reshape(order, shape);
+        // A view of DL4J's parameters (enforceView: ND4J refuses rather than copies), so the values land there.
+        INDArray w = paramView.reshape(order, true, shape);
         Init init = SchemeChecks.withFans(scheme(), fanIn, fanOut);
         Nd4jFill.fill(SharedInitium.get(), Nd4jFill.spec(seed, streamName(paramView.offset()), w), init, w);
-        if (w.data().addressPointer().address() != paramView.data().addressPointer().address()) {
-            // ND4J copied instead of viewing (never for DL4J's contiguous parameter views): put the values back.
-            paramView.assign(Nd4j.toFlattened(order, w).reshape(paramView.shape()));
-        }
         return w;
     }
 
