@@ -1,0 +1,2 @@
+/** Internal: a plan written as safetensors shards by one or many ranks; resume, verify, progress. */
+package dev.initium.checkpoint;
