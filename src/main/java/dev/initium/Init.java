@@ -372,6 +372,11 @@ public final class Init {
         return layout;
     }
 
+    /** The row {@link #withZeroRow} zeroes, if any. */
+    public java.util.OptionalLong zeroRow() {
+        return zeroRow < 0 ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(zeroRow);
+    }
+
     /** "scheme(k=v, ...)", as metadata records it. */
     public String describe() {
         String d = initializer.describe();

@@ -71,8 +71,7 @@ public final class InitiumWeightInit implements IWeightInit {
         if (init == null) {
             throw new InvalidArgumentException("init = null: give the scheme, e.g. Init.kaimingUniform()");
         }
-        Init plain = Init.parse(init.scheme(), init.parameters(), init.layout());
-        if (!plain.equals(init)) {
+        if (init.zeroRow().isPresent()) {
             throw new InvalidArgumentException(init.describe() + ": a zero row cannot be carried by DL4J's IWeightInit; fill that parameter with Nd4jFill");
         }
         this.seed = seed;
