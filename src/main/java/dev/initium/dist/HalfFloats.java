@@ -4,9 +4,10 @@ import dev.initium.DType;
 
 /**
  * Rounding float32 to the 16-bit types, round to nearest with ties to even, from the bits of the
- * float32 value. The kernels in {@code kernels/initium_dist.h} transcribe these two functions; the
- * host-side helpers below ({@link #ceilTo}, {@link #floorTo}) find the clamp bounds that keep a
- * bounded distribution inside its bounds after rounding.
+ * float32 value (read by arithmetic through {@link FloatBits#bits}, so that the TornadoVM kernels
+ * run these two functions as they are). The kernels in {@code kernels/initium_dist.h} transcribe
+ * them; the host-side helpers below ({@link #ceilTo}, {@link #floorTo}) find the clamp bounds that
+ * keep a bounded distribution inside its bounds after rounding.
  */
 public final class HalfFloats {
     private HalfFloats() {
@@ -14,7 +15,11 @@ public final class HalfFloats {
 
     /** bfloat16 bits (low 16 bits of the result) of a finite float32, round to nearest even. */
     public static int bf16Bits(float x) {
-        int bits = Float.floatToRawIntBits(x);
+        return bf16FromBits(FloatBits.bits(x));
+    }
+
+    /** {@link #bf16Bits} from the float32 bits: add half an ulp of bfloat16 (ties to even) and keep the high half. */
+    public static int bf16FromBits(int bits) {
         int lsb = (bits >> 16) & 1;
         return ((bits + 0x7FFF + lsb) >> 16) & 0xFFFF;
     }
@@ -24,7 +29,11 @@ public final class HalfFloats {
      * with binary16 subnormals, and infinity for magnitudes that round above 65504.
      */
     public static int f16Bits(float x) {
-        int bits = Float.floatToRawIntBits(x);
+        return f16FromBits(FloatBits.bits(x));
+    }
+
+    /** {@link #f16Bits} from the float32 bits. */
+    public static int f16FromBits(int bits) {
         int sign = (bits >> 16) & 0x8000;
         int exp = (bits >> 23) & 0xFF;
         int mant = bits & 0x7FFFFF;

@@ -7,8 +7,10 @@ package dev.initium.dist;
  * not either ({@code -fmad=false}, {@code FP_CONTRACT OFF}, {@code -ffp-contract=off}); so the C
  * transcription in {@code kernels/initium_dist.h} returns the same bits on every device.
  *
- * <p>Float bits are read with {@link Float#floatToRawIntBits} but floats are never built from bits:
- * they are built by integer-to-float conversion and scaling by powers of two, both exact.
+ * <p>Float bits are read through {@link FloatBits} (by arithmetic, so that the TornadoVM kernels
+ * can run this code; the C transcription reinterprets them with {@code INITIUM_FLOAT_BITS}) and
+ * floats are never built from bits: they are built by integer-to-float conversion and scaling by
+ * powers of two, both exact.
  *
  * <p>Measured accuracy (dense sweeps in {@code PortableMathAccuracyTest}, against
  * {@link StrictMath} in double precision): {@link #log} within 2 ulp (measured 1.67) on
@@ -44,7 +46,7 @@ public final class PortableMath {
      * relative); ln x = e ln2_hi + (e ln2_lo + ln m) (Cody and Waite's split of ln 2).
      */
     public static float log(float x) {
-        int bits = Float.floatToRawIntBits(x);
+        int bits = FloatBits.normalBits(x);
         int e = ((bits >> 23) & 0xFF) - 127;
         int significand = (bits & 0x7FFFFF) | 0x800000;
         float m;

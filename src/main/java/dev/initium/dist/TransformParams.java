@@ -25,7 +25,7 @@ public record TransformParams(Kind kind, DType dtype, float offset, float scale,
 
     /** The transforms, with the integer codes the kernels use. */
     public enum Kind {
-        UNIFORM(0), NORMAL(1), TRUNCATED_NORMAL(2);
+        UNIFORM(Transforms.KIND_UNIFORM), NORMAL(Transforms.KIND_NORMAL), TRUNCATED_NORMAL(Transforms.KIND_TRUNCATED_NORMAL);
 
         private final int code;
 

@@ -83,7 +83,11 @@ public final class Transforms {
 
     /** Normal element from a pair of words: {@code (radius(w0) * trig(w1)) * scale + offset}; cos for even elements, sin for odd. */
     public static float normal(int w0, int w1, boolean odd, float offset, float scale) {
-        float r = radius(w0);
+        return normalWithRadius(radius(w0), w1, odd, offset, scale);
+    }
+
+    /** {@link #normal} given {@code r = radius(w0)}: the two elements of a pair share their radius. */
+    public static float normalWithRadius(float r, int w1, boolean odd, float offset, float scale) {
         float c = odd ? sinTurn(w1) : cosTurn(w1);
         return (r * c) * scale + offset;
     }
@@ -102,13 +106,22 @@ public final class Transforms {
         float v = (float) (0xFFFFFF - 2 * k) * 0x1p-24f;
         float p = pa + u * d;
         float q = qb + v * d;
-        return p <= q ? PortableMath.normalQuantileLower(p) : -PortableMath.normalQuantileLower(q);
+        boolean lower = p <= q;
+        float z = PortableMath.normalQuantileLower(lower ? p : q);
+        return lower ? z : -z;
     }
 
     /** Truncated normal element: {@code clamp(z * scale + offset, lo, hi)}. */
     public static float truncatedNormal(int w, float pa, float qb, float d, float offset, float scale, float lo, float hi) {
         return clamp(truncatedStandardNormal(w, pa, qb, d) * scale + offset, lo, hi);
     }
+
+    /** {@link TransformParams.Kind#UNIFORM}'s code, as the device kernels take it. */
+    public static final int KIND_UNIFORM = 0;
+    /** {@link TransformParams.Kind#NORMAL}'s code. */
+    public static final int KIND_NORMAL = 1;
+    /** {@link TransformParams.Kind#TRUNCATED_NORMAL}'s code. */
+    public static final int KIND_TRUNCATED_NORMAL = 2;
 
     /** x limited to [lo, hi] by comparisons (not min/max, whose signed-zero rules differ between languages). */
     public static float clamp(float x, float lo, float hi) {

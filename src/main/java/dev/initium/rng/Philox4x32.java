@@ -56,19 +56,35 @@ public final class Philox4x32 {
                 key0 += W0;
                 key1 += W1;
             }
-            long p0 = (M0 & MASK32) * (x0 & MASK32);
-            long p1 = (M1 & MASK32) * (x2 & MASK32);
-            int hi0 = (int) ((p0 >> 32) & MASK32);
-            int hi1 = (int) ((p1 >> 32) & MASK32);
-            x0 = hi1 ^ x1 ^ key0;
-            x1 = (int) p1;
-            x2 = hi0 ^ x3 ^ key1;
-            x3 = (int) p0;
+            long a = half(x2, M1, x1, key0);
+            long b = half(x0, M0, x3, key1);
+            x0 = highWord(a);
+            x1 = (int) a;
+            x2 = highWord(b);
+            x3 = (int) b;
         }
         out[off] = x0;
         out[off + 1] = x1;
         out[off + 2] = x2;
         out[off + 3] = x3;
+    }
+
+    /**
+     * One half of a round: with {@code (hi, lo)} the 64-bit product of the unsigned words
+     * {@code m} and {@code mulIn}, the next pair of state words {@code (hi ^ xorIn ^ key, lo)},
+     * packed as {@code (first << 32) | second}. A round is {@code (x0, x1) = half(x2, M1, x1, k0)}
+     * and {@code (x2, x3) = half(x0, M0, x3, k1)}; {@link #block} and the TornadoVM kernels both
+     * run it (primitives only, so that TornadoVM can compile it).
+     */
+    public static long half(int mulIn, int m, int xorIn, int key) {
+        long p = (m & MASK32) * (mulIn & MASK32);
+        int hi = (int) ((p >> 32) & MASK32);
+        return ((long) (hi ^ xorIn ^ key) << 32) | (p & MASK32);
+    }
+
+    /** The first word of a pair packed by {@link #half}. */
+    public static int highWord(long pair) {
+        return (int) ((pair >> 32) & MASK32);
     }
 
     /**
