@@ -54,8 +54,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--repeat", defaultValue = "5", description = "Timed repetitions after one warm-up. Default ${DEFAULT-VALUE}.")
     int repeat;
 
-    @Option(names = "--backend", defaultValue = "cpu", description = "cpu, cuda, cuda:N, opencl or opencl-gpu. Default ${DEFAULT-VALUE}.")
+    @Option(names = "--backend", defaultValue = "cpu", description = "cpu, cuda, cuda:N, opencl, opencl-gpu, tornadovm or tornadovm:B:D. Default ${DEFAULT-VALUE}.")
     String backend;
+
+    @Option(names = "--host", description = "Measure a device backend's host fill (computed on the device, copied into host memory) against the host's memory fill, as for backends without device memory (tornadovm).")
+    boolean host;
 
     @Option(names = "--json", description = "One JSON object per line instead of a table.")
     boolean json;
@@ -113,7 +116,7 @@ final class BenchCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "machine: %d processors, %s, Java %s; %s; buffer %d bytes; median of %d%n",
                     Runtime.getRuntime().availableProcessors(), System.getProperty("os.arch"), Runtime.version(),
                     m.description, bytes, repeat);
-            out.printf(Locale.ROOT, "%-13s %-5s %7s %-7s %10s %12s %7s %9s%n", "dist", "dtype", "threads", "backend",
+            out.printf(Locale.ROOT, "%-13s %-5s %7s %-9s %10s %12s %7s %9s%n", "dist", "dtype", "threads", "backend",
                     "fill GB/s", "memfill GB/s", "ratio", "Gelem/s");
         }
         double memGbps = bytes / median(m.memTimes) / 1e9;
@@ -130,7 +133,7 @@ final class BenchCommand implements Callable<Integer> {
                             .put("kernel", m.kernel).put("bytes", bytes).figure("gbps", gbps).figure("memory_fill_gbps", memGbps)
                             .figure("ratio", gbps / memGbps).figure("gelem_per_s", gelem));
                 } else {
-                    out.printf(Locale.ROOT, "%-13s %-5s %7d %-7s %10.2f %12.2f %7.3f %9.3f%n", d.name(), t.cliName(), n, backend,
+                    out.printf(Locale.ROOT, "%-13s %-5s %7d %-9s %10.2f %12.2f %7.3f %9.3f%n", d.name(), t.cliName(), n, backend,
                             gbps, memGbps, gbps / memGbps, gelem);
                 }
             }
@@ -160,10 +163,37 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    /** A device backend: fills of device memory, against the device's own memset of the same buffer. */
+    /**
+     * Any other backend: a device backend's fills of device memory against the device's own memset
+     * of the same buffer; with {@code --host}, or for a backend without device memory, its host fill
+     * against MemorySegment.fill of the same host buffer.
+     */
     private Measurement measureDevice(long bytes, int n, List<Distribution> ds, List<DType> ts) throws Exception {
-        try (FillBackend b = Backends.open(backend, n); DeviceBench dev = DeviceBench.open(b, bytes)) {
-            return measure(ds, ts, bytes, dev::memset, dev::fill, dev.describe(), b.name());
+        try (FillBackend b = Backends.open(backend, n)) {
+            if (host || b.asDevice().isEmpty()) {
+                return measureHost(b, bytes, n, ds, ts);
+            }
+            try (DeviceBench dev = DeviceBench.open(b, bytes)) {
+                return measure(ds, ts, bytes, dev::memset, dev::fill, dev.describe(), b.name());
+            }
+        }
+    }
+
+    /** A backend's fill into a host buffer, against MemorySegment.fill of that buffer with {@code n} threads. */
+    private Measurement measureHost(FillBackend b, long bytes, int n, List<Distribution> ds, List<DType> ts) throws Exception {
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment buf = arena.allocate(bytes, 64);
+            ExecutorService pool = Executors.newFixedThreadPool(n);
+            try {
+                return measure(ds, ts, bytes, () -> memoryFill(buf, pool, n), (key, p, elements) -> {
+                    long s = System.nanoTime();
+                    b.fill(buf, key, p, 0, elements);
+                    return (System.nanoTime() - s) / 1e9;
+                }, b.describe() + ", host fill (computed, then copied into host memory); memory fill: MemorySegment.fill, " + n
+                        + " threads", b.name() + "-host");
+            } finally {
+                pool.shutdownNow();
+            }
         }
     }
 

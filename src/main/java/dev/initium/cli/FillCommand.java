@@ -67,7 +67,7 @@ final class FillCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "Worker threads. Default: all processors.")
     Integer threads;
 
-    @Option(names = "--backend", defaultValue = "cpu", description = "cpu, cuda, cuda:N, opencl, opencl-gpu or auto. Default ${DEFAULT-VALUE}; every backend gives the same bits.")
+    @Option(names = "--backend", defaultValue = "cpu", description = "cpu, cuda, cuda:N, opencl, opencl-gpu, tornadovm, tornadovm:B:D or auto. Default ${DEFAULT-VALUE}; every backend gives the same bits.")
     String backend;
 
     @Option(names = "--out", required = true, description = "Output .npy file.")

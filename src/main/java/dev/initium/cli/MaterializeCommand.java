@@ -43,7 +43,7 @@ final class MaterializeCommand implements Callable<Integer> {
     @Option(names = "--dtype", description = "f32, bf16 or f16. Default: the config's torch_dtype (float32 when absent), or the spec's.")
     String dtype;
 
-    @Option(names = "--backend", defaultValue = "cpu", description = "cpu, cuda, cuda:N, opencl, opencl-gpu or auto. Default ${DEFAULT-VALUE}.")
+    @Option(names = "--backend", defaultValue = "cpu", description = "cpu, cuda, cuda:N, opencl, opencl-gpu, tornadovm, tornadovm:B:D or auto. Default ${DEFAULT-VALUE}.")
     String backend;
 
     @Option(names = "--threads", description = "CPU worker threads. Default: all processors.")

@@ -28,9 +28,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * 2^20 + 3, offsets that start mid-block, a counter-word carry (block 2^32 - 1 to 2^32), several
  * seeds and names; each available backend against the Java scalar reference, bit for bit. A
  * backend that is not available here is skipped with its reason (CUDA on machines without an
- * NVIDIA driver; OpenCL without an ICD; host C without a C compiler), unless the environment
- * variable INITIUM_REQUIRE_BACKENDS names it (a comma-separated list of cpu, host-c, opencl, cuda;
- * .ci/run sets opencl,host-c and scripts/gpu-check.sh sets cuda): then it fails. The cpu row
+ * NVIDIA driver; OpenCL without an ICD; host C without a C compiler; TornadoVM outside a JVM
+ * started with its SDK and a build with {@code -Ptornadovm}), unless the environment
+ * variable INITIUM_REQUIRE_BACKENDS names it (a comma-separated list of cpu, host-c, opencl, cuda,
+ * tornadovm; .ci/run sets opencl,host-c and scripts/gpu-check.sh sets cuda): then it fails. The cpu row
  * compares the CPU engine's preferred kernel with the scalar reference, so it is skipped where the
  * preferred kernel is the scalar one (no Vector API); CI requires the vector kernel on machines
  * with 256-bit vectors (INITIUM_REQUIRE_VECTOR, dev.initium.engine.cpu.VectorKernelSelectionTest).
@@ -51,6 +52,7 @@ class EquivalenceSuiteTest {
         backends.add(BackendUnderTest.hostC());
         backends.add(BackendUnderTest.named("opencl"));
         backends.add(BackendUnderTest.named("cuda"));
+        backends.add(BackendUnderTest.named("tornadovm"));
     }
 
     @AfterAll
@@ -66,7 +68,7 @@ class EquivalenceSuiteTest {
 
     Stream<Arguments> cases() {
         List<Arguments> out = new ArrayList<>();
-        for (int b = 0; b < 4; b++) {
+        for (int b = 0; b < 5; b++) {
             for (Distribution d : distributions()) {
                 for (DType t : DType.values()) {
                     out.add(Arguments.of(b, d, t));
@@ -111,8 +113,8 @@ class EquivalenceSuiteTest {
             if (n.isEmpty()) {
                 continue;
             }
-            if (!List.of("cpu", "host-c", "opencl", "cuda").contains(n)) {
-                throw new AssertionError("INITIUM_REQUIRE_BACKENDS names '" + n + "': known backends are cpu, host-c, opencl, cuda");
+            if (!List.of("cpu", "host-c", "opencl", "cuda", "tornadovm").contains(n)) {
+                throw new AssertionError("INITIUM_REQUIRE_BACKENDS names '" + n + "': known backends are cpu, host-c, opencl, cuda, tornadovm");
             }
             out.add(n);
         }
