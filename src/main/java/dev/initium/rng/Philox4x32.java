@@ -56,12 +56,14 @@ public final class Philox4x32 {
                 key0 += W0;
                 key1 += W1;
             }
-            long a = half(x2, M1, x1, key0);
-            long b = half(x0, M0, x3, key1);
-            x0 = highWord(a);
-            x1 = (int) a;
-            x2 = highWord(b);
-            x3 = (int) b;
+            int hi0 = mulHi(M0, x0);
+            int lo0 = mulLo(M0, x0);
+            int hi1 = mulHi(M1, x2);
+            int lo1 = mulLo(M1, x2);
+            x0 = hi1 ^ x1 ^ key0;
+            x1 = lo1;
+            x2 = hi0 ^ x3 ^ key1;
+            x3 = lo0;
         }
         out[off] = x0;
         out[off + 1] = x1;
@@ -70,21 +72,17 @@ public final class Philox4x32 {
     }
 
     /**
-     * One half of a round: with {@code (hi, lo)} the 64-bit product of the unsigned words
-     * {@code m} and {@code mulIn}, the next pair of state words {@code (hi ^ xorIn ^ key, lo)},
-     * packed as {@code (first << 32) | second}. A round is {@code (x0, x1) = half(x2, M1, x1, k0)}
-     * and {@code (x2, x3) = half(x0, M0, x3, k1)}; {@link #block} and the TornadoVM kernels both
-     * run it (primitives only, so that TornadoVM can compile it).
+     * The high word of the 64-bit product of the unsigned words {@code m} and {@code x}. With
+     * {@link #mulLo}, the multiply of a round: {@link #block} and the TornadoVM kernel both run them
+     * (primitives only; the JIT and Graal compute the one product once).
      */
-    public static long half(int mulIn, int m, int xorIn, int key) {
-        long p = (m & MASK32) * (mulIn & MASK32);
-        int hi = (int) ((p >> 32) & MASK32);
-        return ((long) (hi ^ xorIn ^ key) << 32) | (p & MASK32);
+    public static int mulHi(int m, int x) {
+        return (int) ((((m & MASK32) * (x & MASK32)) >> 32) & MASK32);
     }
 
-    /** The first word of a pair packed by {@link #half}. */
-    public static int highWord(long pair) {
-        return (int) ((pair >> 32) & MASK32);
+    /** The low word of the 64-bit product of the unsigned words {@code m} and {@code x}. */
+    public static int mulLo(int m, int x) {
+        return (int) ((m & MASK32) * (x & MASK32));
     }
 
     /**

@@ -29,7 +29,7 @@ class TornadoKernelBytecodeTest {
     /** The reference functions {@code TornadoVmKernels.fill} calls. */
     static List<MethodRef> kernelCore() {
         List<MethodRef> roots = new ArrayList<>();
-        roots.addAll(KernelBytecodeChecker.methods(Philox4x32.class, "half", "highWord"));
+        roots.addAll(KernelBytecodeChecker.methods(Philox4x32.class, "mulHi", "mulLo"));
         roots.addAll(KernelBytecodeChecker.methods(Transforms.class, "uniform", "radius", "normalWithRadius", "normal", "truncatedNormal"));
         roots.addAll(KernelBytecodeChecker.methods(FloatBits.class, "bits", "normalBits"));
         roots.addAll(KernelBytecodeChecker.methods(HalfFloats.class, "bf16FromBits", "f16FromBits", "bf16Bits", "f16Bits"));

@@ -11,7 +11,7 @@ import uk.ac.manchester.tornado.api.types.arrays.ShortArray;
 
 /**
  * The kernel TornadoVM compiles: a Java method whose body is Initium's scalar reference
- * ({@link Philox4x32#half} rounds, the {@link Transforms}, {@link FloatBits} and
+ * (the rounds of {@link Philox4x32#block} with its {@link Philox4x32#mulHi}/{@link Philox4x32#mulLo}, the {@link Transforms}, {@link FloatBits} and
  * {@link HalfFloats}), so the device runs the very code that defines the bits. One work item per
  * Philox block: block {@code start/4 + t} of work item t, its four elements to
  * {@code out[4t + lane - start%4]} where that lies in {@code [0, count)}; the two elements of a
@@ -72,12 +72,14 @@ public final class TornadoVmKernels {
                     key0 += Philox4x32.W0;
                     key1 += Philox4x32.W1;
                 }
-                long a = Philox4x32.half(x2, Philox4x32.M1, x1, key0);
-                long c = Philox4x32.half(x0, Philox4x32.M0, x3, key1);
-                x0 = Philox4x32.highWord(a);
-                x1 = (int) a;
-                x2 = Philox4x32.highWord(c);
-                x3 = (int) c;
+                int hi0 = Philox4x32.mulHi(Philox4x32.M0, x0);
+                int lo0 = Philox4x32.mulLo(Philox4x32.M0, x0);
+                int hi1 = Philox4x32.mulHi(Philox4x32.M1, x2);
+                int lo1 = Philox4x32.mulLo(Philox4x32.M1, x2);
+                x0 = hi1 ^ x1 ^ key0;
+                x1 = lo1;
+                x2 = hi0 ^ x3 ^ key1;
+                x3 = lo0;
             }
             int kind = ip.get(KIND);
             float offset = fp.get(0);
