@@ -10,6 +10,7 @@ import dev.initium.BackendUnavailableException;
 import dev.initium.DType;
 import dev.initium.InvalidArgumentException;
 import dev.initium.Layout;
+import dev.initium.cli.CliHarness;
 import dev.initium.dist.Distribution;
 import dev.initium.dist.TransformParams;
 import dev.initium.engine.Availability;
@@ -25,6 +26,8 @@ import dev.initium.tensor.Region;
 import dev.initium.testing.Regions;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +35,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The TornadoVM backend against the CPU engine, bit for bit, where TornadoVM runs (a JVM started
@@ -39,7 +43,8 @@ import org.junit.jupiter.api.TestInstance;
  * and the one that checks that reason runs instead): every elementwise scheme of
  * {@link Schemes#all()} on every dtype, over the full tensor and its row, column and inner boxes
  * (the box runs are computed several per launch); fills across a chunk boundary of the backend
- * (more than 2^24 elements, beyond one launch); a zero window; and device selection. The
+ * (more than 2^24 elements, beyond one launch); a zero window; {@code materialize} and
+ * {@code fill --box} through the command line, byte for byte; and device selection. The
  * distributions on sizes 1..2^20, offsets mid-block and across the 2^32 block carry are in
  * {@code EquivalenceSuiteTest}. About 40 s on PoCL with 2 cores.
  */
@@ -164,6 +169,21 @@ class TornadoVmBackendTest {
                 assertEquals(-1L, at, () -> t + " differs at element " + at / t.bytes());
             }
         }
+    }
+
+    @Test
+    void materializeAndFillThroughTheCliAreByteIdenticalToTheCpuEngine(@TempDir Path dir) throws Exception {
+        requireTornadoVm();
+        for (String backend : new String[] {"cpu", "tornadovm"}) {
+            CliHarness.Result r = CliHarness.run("materialize", "--model", "examples/tiny-llama/config.json", "--out",
+                    dir.resolve(backend).toString(), "--seed", "5", "--backend", backend, "--quiet");
+            assertEquals(0, r.code(), r.err());
+            r = CliHarness.run("fill", "--init", "kaiming_uniform", "--shape", "300,77", "--dtype", "f16", "--box", "10:290,3:70",
+                    "--backend", backend, "--out", dir.resolve(backend + ".npy").toString());
+            assertEquals(0, r.code(), r.err());
+        }
+        assertEquals(-1L, Files.mismatch(dir.resolve("cpu/model.safetensors"), dir.resolve("tornadovm/model.safetensors")));
+        assertEquals(-1L, Files.mismatch(dir.resolve("cpu.npy"), dir.resolve("tornadovm.npy")));
     }
 
     @Test
