@@ -9,7 +9,9 @@ import java.util.Map;
  * checks. TornadoVM reads its options once, when its runtime starts (static fields of its
  * {@code TornadoOptions}), so they are set here, before any TornadoVM class is touched, wherever
  * the command line left them out; a command line that sets one of them otherwise makes the
- * backend unavailable with the reason, rather than produce other bits.
+ * backend unavailable with the reason, rather than produce other bits. An application that starts
+ * TornadoVM itself before Initium's backend must put them on its command line
+ * ({@code bin/tornadovm-java} does), since TornadoVM reads them only once.
  *
  * <p>Measured on PoCL without these settings (see the issue): fused multiply-add changes 980 of
  * 4096 results, native cosine 2606 of 4096. The defaults they replace: {@code a * b + c} fused into
