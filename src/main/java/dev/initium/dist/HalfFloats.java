@@ -4,10 +4,14 @@ import dev.initium.DType;
 
 /**
  * Rounding float32 to the 16-bit types, round to nearest with ties to even, from the bits of the
- * float32 value (read by arithmetic through {@link FloatBits#bits}, so that the TornadoVM kernels
- * run these two functions as they are). The kernels in {@code kernels/initium_dist.h} transcribe
- * them; the host-side helpers below ({@link #ceilTo}, {@link #floorTo}) find the clamp bounds that
- * keep a bounded distribution inside its bounds after rounding.
+ * float32 value: {@link #bf16FromBits} and {@link #f16FromBits} define the rounding, and every
+ * engine runs them — the Java engines on {@link Float#floatToRawIntBits} ({@link #bf16Bits},
+ * {@link #f16Bits}), the TornadoVM kernels on the same bits read by arithmetic
+ * ({@link FloatBits#bits}, equal to {@code floatToRawIntBits} for every non-NaN float, tested
+ * exhaustively for the non-negative ones), whose reinterpretation TornadoVM cannot compile. The
+ * kernels in {@code kernels/initium_dist.h} transcribe them; the host-side helpers below
+ * ({@link #ceilTo}, {@link #floorTo}) find the clamp bounds that keep a bounded distribution inside
+ * its bounds after rounding.
  */
 public final class HalfFloats {
     private HalfFloats() {
@@ -15,7 +19,7 @@ public final class HalfFloats {
 
     /** bfloat16 bits (low 16 bits of the result) of a finite float32, round to nearest even. */
     public static int bf16Bits(float x) {
-        return bf16FromBits(FloatBits.bits(x));
+        return bf16FromBits(Float.floatToRawIntBits(x));
     }
 
     /** {@link #bf16Bits} from the float32 bits: add half an ulp of bfloat16 (ties to even) and keep the high half. */
@@ -29,7 +33,7 @@ public final class HalfFloats {
      * with binary16 subnormals, and infinity for magnitudes that round above 65504.
      */
     public static int f16Bits(float x) {
-        return f16FromBits(FloatBits.bits(x));
+        return f16FromBits(Float.floatToRawIntBits(x));
     }
 
     /** {@link #f16Bits} from the float32 bits. */

@@ -32,7 +32,7 @@ class TornadoKernelBytecodeTest {
         roots.addAll(KernelBytecodeChecker.methods(Philox4x32.class, "mulHi", "mulLo"));
         roots.addAll(KernelBytecodeChecker.methods(Transforms.class, "uniform", "radius", "normalWithRadius", "normal", "truncatedNormal"));
         roots.addAll(KernelBytecodeChecker.methods(FloatBits.class, "bits", "normalBits"));
-        roots.addAll(KernelBytecodeChecker.methods(HalfFloats.class, "bf16FromBits", "f16FromBits", "bf16Bits", "f16Bits"));
+        roots.addAll(KernelBytecodeChecker.methods(HalfFloats.class, "bf16FromBits", "f16FromBits"));
         return roots;
     }
 
