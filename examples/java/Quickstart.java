@@ -92,7 +92,7 @@ public class Quickstart {
         try (DeviceArray gpu = initium.allocate("cuda", 4096L * 4096 * 2); Arena arena = Arena.ofConfined()) {
             long ptr = gpu.handle();
             // --- device example (README) ---
-            // ptr: a CUdeviceptr the training framework owns (torch's data_ptr(), ND4J, JCuda, cuMemAlloc).
+            // ptr: a CUdeviceptr the framework owns on the device's primary context (torch's data_ptr(), ND4J, cudaMalloc).
             // Computed on the GPU by Initium's kernels; add .onStream(cuStream) to queue it on the
             // framework's stream and return without waiting.
             TensorSpec q = TensorSpec.of(42, "model.layers.0.self_attn.q_proj.weight", DType.BF16, 4096, 4096);

@@ -14,12 +14,14 @@ public final class DeviceArray implements Target, AutoCloseable {
     private final String backend;
     private final DeviceBackend device;
     private final DeviceBuffer buffer;
-    private volatile boolean closed;
+    private final java.util.function.Consumer<DeviceArray> onClose;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
-    DeviceArray(String backend, DeviceBackend device, DeviceBuffer buffer) {
+    DeviceArray(String backend, DeviceBackend device, DeviceBuffer buffer, java.util.function.Consumer<DeviceArray> onClose) {
         this.backend = backend;
         this.device = device;
         this.buffer = buffer;
+        this.onClose = onClose;
     }
 
     /** The backend it lives on: {@code cuda} or {@code opencl}. */
@@ -40,7 +42,10 @@ public final class DeviceArray implements Target, AutoCloseable {
     /** Copies {@code dst.byteSize()} bytes from byte {@code byteOffset} on into host memory, and waits. */
     public void download(long byteOffset, MemorySegment dst) {
         checkOpen();
-        if (byteOffset < 0 || byteOffset + dst.byteSize() > bytes()) {
+        if (dst.isReadOnly()) {
+            throw new InvalidArgumentException("download into a read-only segment");
+        }
+        if (byteOffset < 0 || byteOffset > bytes() || dst.byteSize() > bytes() - byteOffset) {
             throw new InvalidArgumentException("download of " + dst.byteSize() + " bytes at offset " + byteOffset
                     + " is outside the device array of " + bytes() + " bytes");
         }
@@ -58,16 +63,20 @@ public final class DeviceArray implements Target, AutoCloseable {
     }
 
     void checkOpen() {
-        if (closed) {
+        if (closed.get()) {
             throw new IllegalStateException("the " + backend + " device array of " + bytes() + " bytes is closed");
         }
     }
 
+    /** Frees the memory; a second call, or a call from another thread at the same time, does nothing. */
     @Override
     public void close() {
-        if (!closed) {
-            closed = true;
-            buffer.close();
+        if (closed.compareAndSet(false, true)) {
+            try {
+                buffer.close();
+            } finally {
+                onClose.accept(this);
+            }
         }
     }
 }

@@ -40,9 +40,10 @@ public final class Init {
     /**
      * The last structured fill this Init resolved (sparse, orthogonal), so that the regions of one
      * tensor filled call by call share its work (the column thresholds, the factorisation): one
-     * fill, scoped to this Init and freed with it.
+     * fill, scoped to this Init, held softly (an orthogonal fill keeps its whole matrix, so the
+     * garbage collector may drop it when memory runs short; the next region then recomputes it).
      */
-    private final AtomicReference<Resolved> lastStructured = new AtomicReference<>();
+    private final AtomicReference<java.lang.ref.SoftReference<Resolved>> lastStructured = new AtomicReference<>();
 
     private record Resolved(long[] shape, DType dtype, TensorFill fill) {
     }
@@ -400,14 +401,15 @@ public final class Init {
 
     /** What to compute for a tensor of {@code shape} and {@code dtype}. */
     TensorFill resolve(long[] shape, DType dtype) {
-        Resolved last = lastStructured.get();
+        java.lang.ref.SoftReference<Resolved> held = lastStructured.get();
+        Resolved last = held == null ? null : held.get();
         TensorFill f;
         if (last != null && last.dtype() == dtype && Arrays.equals(last.shape(), shape)) {
             f = last.fill();
         } else {
             f = initializer.resolve(shape, dtype);
             if (f instanceof TensorFill.Structured) {
-                lastStructured.set(new Resolved(shape.clone(), dtype, f));
+                lastStructured.set(new java.lang.ref.SoftReference<>(new Resolved(shape.clone(), dtype, f)));
             }
         }
         if (zeroRow < 0) {

@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * Initium's entry point: fills a tensor, or any region of it, with an initialization scheme,
@@ -49,13 +51,16 @@ import java.util.concurrent.ConcurrentHashMap;
  * value; a backend that cannot run here gives a {@link BackendUnavailableException} with the
  * reason. An {@code Initium} is safe to use from many threads at once, each filling its own
  * targets; it owns the CPU engine's threads and the device contexts it opened, released by
- * {@link #close}. A closed instance throws {@link IllegalStateException}.
+ * {@link #close}, which waits for the fills in flight. A closed instance throws
+ * {@link IllegalStateException}.
  */
 public final class Initium implements AutoCloseable {
     private final FillBackend host;
     private final int threads;
     private final Map<String, DeviceBackend> devices = new ConcurrentHashMap<>();
     private final List<DeviceArray> arrays = new ArrayList<>();
+    /** Fills and allocations hold it shared; {@link #close} takes it exclusively, so it waits for the calls in flight. */
+    private final ReadWriteLock inFlight = new ReentrantReadWriteLock();
     private volatile boolean closed;
 
     private Initium(FillBackend host, int threads) {
@@ -112,7 +117,16 @@ public final class Initium implements AutoCloseable {
 
     /** Fills {@code region} of tensor {@code tensor} with {@code init} into {@code target}, in the region's C order. */
     public void fill(TensorSpec tensor, Init init, Region region, Target target) {
-        checkOpen();
+        inFlight.readLock().lock();
+        try {
+            checkOpen();
+            place(tensor, init, region, target);
+        } finally {
+            inFlight.readLock().unlock();
+        }
+    }
+
+    private void place(TensorSpec tensor, Init init, Region region, Target target) {
         if (tensor == null || init == null || target == null) {
             throw new InvalidArgumentException("fill(tensor, init, region, target): " + (tensor == null ? "tensor" : init == null ? "init" : "target")
                     + " = null");
@@ -122,7 +136,7 @@ public final class Initium implements AutoCloseable {
         dev.initium.tensor.Region r = RegionResolver.resolve(region, shape);
         TensorFill fill = init.resolve(shape, dtype);
         StreamKey key = StreamKey.of(tensor.seed(), tensor.name());
-        long need = r.size() * dtype.bytes();
+        long need = Math.multiplyExact(r.size(), dtype.bytes());
         String what = "tensor '" + tensor.name() + "' " + (region instanceof Region.All ? "" : "region " + region + " ") + "("
                 + r.size() + " " + dtype.cliName() + " elements, " + need + " bytes)";
         switch (target) {
@@ -133,8 +147,18 @@ public final class Initium implements AutoCloseable {
             case Target.Cuda c -> {
                 checkDeviceOffset(c.pointer(), dtype, "CUDA device pointer 0x" + Long.toHexString(c.pointer()));
                 checkCapacity(c.capacityBytes(), need, what, "CUDA target");
-                DeviceBackend dev = c.device().isPresent() ? deviceByName("cuda", "cuda:" + c.device().getAsInt())
-                        : deviceFor("cuda", c.pointer());
+                DeviceMemoryProvider provider = memoryProvider("cuda");
+                Object owner = provider.owner(c.pointer());
+                if (c.device().isPresent() && !owner.equals(c.device().getAsInt())) {
+                    throw new InvalidArgumentException("CUDA device pointer 0x" + Long.toHexString(c.pointer()) + " belongs to device " + owner
+                            + ", not to device " + c.device().getAsInt() + " given with onDevice");
+                }
+                long real = provider.capacity(c.pointer());
+                if (real >= 0 && c.capacityBytes() > real) {
+                    throw new InvalidArgumentException("CUDA target capacity " + c.capacityBytes() + " bytes at 0x" + Long.toHexString(c.pointer())
+                            + " exceeds its allocation, which has " + real + " bytes from there");
+                }
+                DeviceBackend dev = deviceFor("cuda", provider, owner, c.pointer());
                 DeviceQueue q = c.stream().isPresent() ? DeviceQueue.caller(c.stream().getAsLong()) : DeviceQueue.backendDefault();
                 place(dev, fill, key, shape, dtype, r, new DeviceMemory(c.pointer(), c.capacityBytes()), 0, q);
             }
@@ -144,9 +168,18 @@ public final class Initium implements AutoCloseable {
                 }
                 checkDeviceOffset(o.byteOffset(), dtype, "OpenCL byte offset " + o.byteOffset());
                 DeviceMemoryProvider provider = memoryProvider("opencl");
-                long capacity = o.capacityBytes() >= 0 ? o.capacityBytes() : provider.capacity(o.mem()) - o.byteOffset();
-                checkCapacity(capacity, need, what, "OpenCL buffer 0x" + Long.toHexString(o.mem()) + " from byte " + o.byteOffset());
-                DeviceBackend dev = deviceFor("opencl", o.mem());
+                String buffer = "OpenCL buffer 0x" + Long.toHexString(o.mem());
+                long size = provider.capacity(o.mem());
+                if (o.byteOffset() > size) {
+                    throw new InvalidArgumentException(buffer + " has " + size + " bytes: byte offset " + o.byteOffset() + " is beyond its end");
+                }
+                long capacity = o.capacityBytes() >= 0 ? o.capacityBytes() : size - o.byteOffset();
+                if (capacity > size - o.byteOffset()) {
+                    throw new InvalidArgumentException(buffer + " has " + size + " bytes: " + capacity + " bytes from byte " + o.byteOffset()
+                            + " do not fit in it");
+                }
+                checkCapacity(capacity, need, what, buffer + " from byte " + o.byteOffset());
+                DeviceBackend dev = deviceFor("opencl", provider, provider.owner(o.mem()), o.mem());
                 DeviceQueue q = o.queue().isPresent() ? DeviceQueue.caller(o.queue().getAsLong()) : DeviceQueue.backendDefault();
                 place(dev, fill, key, shape, dtype, r, new DeviceMemory(o.mem(), o.byteOffset() + capacity), o.byteOffset(), q);
             }
@@ -162,16 +195,27 @@ public final class Initium implements AutoCloseable {
      * {@code opencl}, {@code opencl:N}); freed by {@link DeviceArray#close} or when this instance closes.
      */
     public DeviceArray allocate(String backend, long bytes) {
-        checkOpen();
-        if (bytes <= 0) {
-            throw new InvalidArgumentException("bytes = " + bytes + ": must be > 0");
+        inFlight.readLock().lock();
+        try {
+            checkOpen();
+            if (bytes <= 0) {
+                throw new InvalidArgumentException("bytes = " + bytes + ": must be > 0");
+            }
+            DeviceBackend dev = deviceByName(backend, backend);
+            DeviceArray a = new DeviceArray(dev.name(), dev, dev.allocate(bytes), this::forget);
+            synchronized (arrays) {
+                arrays.add(a);
+            }
+            return a;
+        } finally {
+            inFlight.readLock().unlock();
         }
-        DeviceBackend dev = deviceByName(backend, backend);
-        DeviceArray a = new DeviceArray(dev.name(), dev, dev.allocate(bytes));
+    }
+
+    private void forget(DeviceArray a) {
         synchronized (arrays) {
-            arrays.add(a);
+            arrays.remove(a);
         }
-        return a;
     }
 
     /** The host backend's description, e.g. {@code 8 threads, kernel vector-512}. */
@@ -221,10 +265,8 @@ public final class Initium implements AutoCloseable {
         return m;
     }
 
-    /** The device backend that owns the caller's memory {@code handle}, opened once per owner. */
-    private DeviceBackend deviceFor(String name, long handle) {
-        DeviceMemoryProvider p = memoryProvider(name);
-        Object owner = p.owner(handle);
+    /** The device backend of {@code owner} (which owns the caller's memory {@code handle}), opened once per owner. */
+    private DeviceBackend deviceFor(String name, DeviceMemoryProvider p, Object owner, long handle) {
         return devices.computeIfAbsent(name + "@" + owner, k -> p.openFor(handle, new BackendRequest(name, threads)));
     }
 
@@ -245,29 +287,47 @@ public final class Initium implements AutoCloseable {
         }
     }
 
-    /** Frees the device arrays it allocated and closes every backend it opened. */
+    /**
+     * Frees the device arrays it allocated and closes every backend it opened, after the fills in
+     * flight on other threads have finished. Every resource is released even when one fails to;
+     * the first failure is thrown, the others added to it as suppressed.
+     */
     @Override
     public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        synchronized (arrays) {
-            arrays.forEach(DeviceArray::close);
-            arrays.clear();
-        }
-        RuntimeException failure = null;
-        for (DeviceBackend d : devices.values()) {
-            try {
-                d.close();
-            } catch (RuntimeException e) {
-                failure = failure == null ? e : failure;
+        inFlight.writeLock().lock();
+        try {
+            if (closed) {
+                return;
             }
+            closed = true;
+            List<RuntimeException> failures = new ArrayList<>();
+            List<DeviceArray> open;
+            synchronized (arrays) {
+                open = new ArrayList<>(arrays);
+            }
+            for (DeviceArray a : open) {
+                attempt(failures, a::close);
+            }
+            for (DeviceBackend d : devices.values()) {
+                attempt(failures, d::close);
+            }
+            devices.clear();
+            attempt(failures, host::close);
+            if (!failures.isEmpty()) {
+                RuntimeException first = failures.get(0);
+                failures.subList(1, failures.size()).forEach(first::addSuppressed);
+                throw first;
+            }
+        } finally {
+            inFlight.writeLock().unlock();
         }
-        devices.clear();
-        host.close();
-        if (failure != null) {
-            throw failure;
+    }
+
+    private static void attempt(List<RuntimeException> failures, Runnable release) {
+        try {
+            release.run();
+        } catch (RuntimeException e) {
+            failures.add(e);
         }
     }
 }

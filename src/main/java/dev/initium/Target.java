@@ -70,8 +70,10 @@ public sealed interface Target permits Target.Host, Target.Cuda, Target.OpenCl, 
 
     /**
      * CUDA device memory the caller owns ({@code CUdeviceptr}: from PyTorch's {@code data_ptr()},
-     * ND4J, JCuda, cuMemAlloc), with the bytes that may be written there. The device is the one that
-     * owns the pointer (asked from the driver), written on its primary context.
+     * ND4J, {@code cudaMalloc}, or {@code cuMemAlloc} on the device's primary context), with the bytes
+     * that may be written there (checked against the allocation). The device is the one that owns
+     * the pointer (asked from the driver), written on its primary context; memory of another context
+     * (one made with {@code cuCtxCreate}) is refused.
      */
     static Cuda cuda(long devicePointer, long capacityBytes) {
         return new Cuda(devicePointer, capacityBytes, OptionalLong.empty(), OptionalInt.empty());
@@ -106,6 +108,13 @@ public sealed interface Target permits Target.Host, Target.Cuda, Target.OpenCl, 
      * @param description  what it is, for messages
      */
     record Host(MemorySegment segment, int elementBytes, String description) implements Target {
+        public Host {
+            Objects.requireNonNull(segment, "segment");
+            Objects.requireNonNull(description, "description");
+            if (elementBytes != 0 && elementBytes != 2 && elementBytes != 4) {
+                throw new InvalidArgumentException("elementBytes = " + elementBytes + ": 0 (any dtype), 2 or 4");
+            }
+        }
     }
 
     /**
@@ -117,6 +126,14 @@ public sealed interface Target permits Target.Host, Target.Cuda, Target.OpenCl, 
      * @param device        the device ordinal; empty: the device that owns the pointer
      */
     record Cuda(long pointer, long capacityBytes, OptionalLong stream, OptionalInt device) implements Target {
+        public Cuda {
+            Objects.requireNonNull(stream, "stream (OptionalLong.empty() for Initium's own)");
+            Objects.requireNonNull(device, "device (OptionalInt.empty() for the pointer's device)");
+            if (capacityBytes < 0) {
+                throw new InvalidArgumentException("CUDA target capacity = " + capacityBytes + " bytes: must be >= 0");
+            }
+        }
+
         /** A copy whose work is queued on the caller's {@code CUstream} without a host synchronisation. */
         public Cuda onStream(long cuStream) {
             return new Cuda(pointer, capacityBytes, OptionalLong.of(cuStream), device);
@@ -137,6 +154,16 @@ public sealed interface Target permits Target.Host, Target.Cuda, Target.OpenCl, 
      * @param queue         the caller's {@code cl_command_queue} of the buffer's context; empty: Initium's own queue, waited for
      */
     record OpenCl(long mem, long byteOffset, long capacityBytes, OptionalLong queue) implements Target {
+        public OpenCl {
+            Objects.requireNonNull(queue, "queue (OptionalLong.empty() for Initium's own)");
+            if (byteOffset < 0) {
+                throw new InvalidArgumentException("OpenCL byte offset = " + byteOffset + ": must be >= 0");
+            }
+            if (capacityBytes < -1) {
+                throw new InvalidArgumentException("OpenCL target capacity = " + capacityBytes + " bytes: must be >= 0, or -1 for the rest of the buffer");
+            }
+        }
+
         /** A copy whose work is enqueued on the caller's command queue (of the buffer's context) without waiting. */
         public OpenCl onQueue(long clCommandQueue) {
             return new OpenCl(mem, byteOffset, capacityBytes, OptionalLong.of(clCommandQueue));

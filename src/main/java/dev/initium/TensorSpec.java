@@ -16,7 +16,7 @@ import java.util.Objects;
  * @param seed  the 64-bit seed of the run
  * @param name  the tensor's name, e.g. {@code model.layers.0.mlp.up_proj.weight}
  * @param dtype the element type
- * @param shape the dimensions (each >= 1; at most 2^63 - 1 elements), PyTorch's order for the layout
+ * @param shape the dimensions (each >= 1; at most 2^63 - 1 bytes in all), PyTorch's order for the layout
  */
 public record TensorSpec(long seed, String name, DType dtype, long[] shape) {
     public TensorSpec {
@@ -30,7 +30,11 @@ public record TensorSpec(long seed, String name, DType dtype, long[] shape) {
             throw new InvalidArgumentException("shape of tensor '" + name + "' is empty: give at least one dimension");
         }
         shape = shape.clone();
-        Shapes.numel(shape);
+        long n = Shapes.numel(shape);
+        if (n > Long.MAX_VALUE / dtype.bytes()) {
+            throw new InvalidArgumentException("tensor '" + name + "' of shape " + Arrays.toString(shape) + " in " + dtype.cliName()
+                    + " has " + n + " elements: more than 2^63 - 1 bytes");
+        }
     }
 
     /** The tensor called {@code name} of {@code dtype} and {@code shape}, under {@code seed}. */

@@ -115,21 +115,73 @@ final class ApiCases {
         return out;
     }
 
-    /** The reference bytes of {@code region}, without the facade. */
+    /**
+     * The reference bytes of {@code region}, without the facade: the values of the constants, eye
+     * and dirac written here from their definitions (torch.nn.init's), the draws of every other
+     * scheme by the scalar reference kernel through the engine (whose schemes have oracles of their
+     * own: TorchSemanticsTest, FrameworkOraclesTest, the sparse and orthogonal tests).
+     */
     static MemorySegment expected(Arena arena, Case c, TensorSpec t, Region region) {
         long[] shape = t.shape();
-        TensorFill fill = Schemes.create(c.scheme(), c.params(), c.layout()).resolve(shape, t.dtype());
         long n = t.numel();
         int b = t.dtype().bytes();
         MemorySegment full = arena.allocate(n * b);
-        try (CpuFillEngine ref = TestKernels.scalarEngine()) {
-            TensorFiller.fill(ref, fill, StreamKey.of(t.seed(), t.name()), shape, t.dtype(), dev.initium.tensor.Region.all(shape), full);
+        java.util.function.LongToDoubleFunction defined = definition(c, shape);
+        if (defined != null) {
+            for (long i = 0; i < n; i++) {
+                putExact(full, i, (float) defined.applyAsDouble(i), t.dtype());
+            }
+        } else {
+            TensorFill fill = Schemes.create(c.scheme(), c.params(), c.layout()).resolve(shape, t.dtype());
+            try (CpuFillEngine ref = TestKernels.scalarEngine()) {
+                TensorFiller.fill(ref, fill, StreamKey.of(t.seed(), t.name()), shape, t.dtype(), dev.initium.tensor.Region.all(shape), full);
+            }
         }
         if (c.zeroRow() >= 0) {
             long cols = n / shape[0];
             full.asSlice(c.zeroRow() * cols * b, cols * b).fill((byte) 0);
         }
         return slice(arena, full, shape, b, region);
+    }
+
+    /** Element i of the schemes defined by a formula (constants, eye, dirac), or null for a drawn scheme. */
+    private static java.util.function.LongToDoubleFunction definition(Case c, long[] shape) {
+        return switch (c.scheme()) {
+            case "constant" -> i -> Double.parseDouble(c.params().get("value"));
+            case "zeros", "layernorm_bias" -> i -> 0;
+            case "ones", "layernorm_weight" -> i -> 1;
+            case "eye" -> i -> i / shape[1] == i % shape[1] ? 1 : 0;
+            case "dirac" -> i -> {
+                long groups = Long.parseLong(c.params().get("groups"));
+                long perGroup = shape[0] / groups;
+                long inner = 1;
+                for (int d = 2; d < shape.length; d++) {
+                    inner *= shape[d];
+                }
+                long o = i / (shape[1] * inner);
+                long in = i / inner % shape[1];
+                long rest = i % inner;
+                long centre = 0;
+                for (int d = 2; d < shape.length; d++) {
+                    centre = centre * shape[d] + shape[d] / 2;
+                }
+                return rest == centre && o % perGroup == in && in < Math.min(perGroup, shape[1]) ? 1 : 0;
+            };
+            default -> null;
+        };
+    }
+
+    /** Writes a value that every dtype holds exactly (0, 1, 0.25): its f32 bits, their high half (bf16), or the JDK's binary16. */
+    private static void putExact(MemorySegment s, long i, float v, DType t) {
+        int bits = Float.floatToRawIntBits(v);
+        if ((bits & 0xFFFF) != 0) {
+            throw new IllegalArgumentException(v + " is not exact in bfloat16: the test's constants must be");
+        }
+        switch (t) {
+            case F32 -> s.set(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN), i * 4, bits);
+            case BF16 -> s.set(java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN), i * 2, (short) (bits >>> 16));
+            case F16 -> s.set(java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN), i * 2, Float.floatToFloat16(v));
+        }
     }
 
     /** The elements of {@code region} copied out of the full tensor, in the region's C order (the test's own indexing). */

@@ -27,6 +27,9 @@ class ApiConcurrencyTest {
         try {
             cl = CallerOpenCl.open();
         } catch (RuntimeException | LinkageError e) {
+            if (System.getenv().getOrDefault("INITIUM_REQUIRE_BACKENDS", "").contains("opencl")) {
+                throw new AssertionError("OpenCL is required (INITIUM_REQUIRE_BACKENDS) but not available: " + e.getMessage(), e);
+            }
             // host targets only
         }
         try (Initium initium = Initium.builder().threads(2).build(); Arena arena = Arena.ofShared()) {
@@ -73,5 +76,43 @@ class ApiConcurrencyTest {
                 cl.close();
             }
         }
+    }
+
+    /**
+     * close() on one thread while three others are in the middle of large fills: it waits for them
+     * (each completes with the right values), and a fill started after it is refused.
+     */
+    @Test
+    void closeWaitsForTheFillsInFlight() throws Exception {
+        Initium initium = Initium.builder().threads(2).build();
+        TensorSpec t = TensorSpec.of(5, "close.race", DType.F32, 4096, 4096);
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        CountDownLatch started = new CountDownLatch(3);
+        List<Future<float[]>> fills = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            fills.add(pool.submit(() -> {
+                float[] a = new float[4096 * 4096];
+                started.countDown();
+                initium.fill(t, Init.normal(0, 1), Target.of(a));
+                return a;
+            }));
+        }
+        started.await();
+        Thread.sleep(20);
+        Future<?> closing = pool.submit(initium::close);
+        closing.get(300, java.util.concurrent.TimeUnit.SECONDS);
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment expected = ApiCases.expected(arena, new ApiCases.Case(Init.normal(0, 1), "normal", java.util.Map.of(), Layout.TORCH,
+                    t.shape(), -1), t, Region.all());
+            for (Future<float[]> f : fills) {
+                try {
+                    assertEquals(-1L, expected.mismatch(MemorySegment.ofArray(f.get(300, java.util.concurrent.TimeUnit.SECONDS))));
+                } catch (java.util.concurrent.ExecutionException e) {
+                    org.junit.jupiter.api.Assertions.assertInstanceOf(IllegalStateException.class, e.getCause(), "only a fill that began after close may fail");
+                }
+            }
+        }
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> initium.fill(t, Init.ones(), Target.of(new float[16]))) ;
+        pool.shutdown();
     }
 }

@@ -1,6 +1,10 @@
 package dev.initium;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
 import dev.initium.backend.cuda.FakeCuda;
+import org.junit.jupiter.api.Test;
 
 /**
  * {@link ApiCudaTargetTest} on the test double of the NVIDIA driver ({@code src/test/c/fakecuda.c},
@@ -40,6 +44,30 @@ class ApiFakeDriverTargetTest extends ApiCudaTargetTest {
     @Override
     boolean required() {
         return System.getenv().getOrDefault("INITIUM_REQUIRE_BACKENDS", "").contains("host-c");
+    }
+
+    /**
+     * A failure while closing (a cuMemFree refused, as after a sticky CUDA error) does not stop the
+     * rest from being released: the other device array, the module and the primary context.
+     */
+    @Test
+    void closeReleasesEverythingWhenOneReleaseFails() {
+        FakeCuda fake = FakeCuda.require();
+        long allocs = fake.counter("live_allocs");
+        long refs = fake.counter("ctx_refs");
+        long modules = fake.counter("live_modules");
+        Initium own = Initium.builder().threads(1).build();
+        own.allocate("cuda", 4096);
+        own.allocate("cuda", 8192);
+        assertEquals(allocs + 2, fake.counter("live_allocs"));
+        fake.fail("cuMemFree_v2", 1, 700);
+        RuntimeException e = assertThrows(RuntimeException.class, own::close);
+        assertEquals("CudaException", e.getClass().getSimpleName(), e.toString());
+        assertEquals(allocs + 1, fake.counter("live_allocs"), "the second array is freed although the first free failed");
+        assertEquals(modules, fake.counter("live_modules"), "the module is unloaded");
+        assertEquals(refs, fake.counter("ctx_refs"), "the primary context is released");
+        own.close();
+        fake.defaults();
     }
 
     private static void restore(String key, String value) {

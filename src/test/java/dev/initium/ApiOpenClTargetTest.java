@@ -100,6 +100,55 @@ class ApiOpenClTargetTest {
     }
 
     @Test
+    void aCapacityOrOffsetBeyondTheBufferIsRefusedBeforeAnythingRuns() {
+        requireOpenCl();
+        _cl_mem mem = cl.buffer(256);
+        TensorSpec t = TensorSpec.of(3, "api.opencl.small", DType.F32, 1024);
+        try (Arena arena = Arena.ofShared()) {
+            cl.clear(mem, 256, (byte) 0x5A);
+            for (Init init : new Init[] {Init.normal(0, 1), Init.zeros()}) {
+                InvalidArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(InvalidArgumentException.class,
+                        () -> initium.fill(t, init, Target.openCl(mem.address(), 0, 4096)));
+                org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("has 256 bytes: 4096 bytes from byte 0 do not fit"), e.getMessage());
+            }
+            InvalidArgumentException beyond = org.junit.jupiter.api.Assertions.assertThrows(InvalidArgumentException.class,
+                    () -> initium.fill(TensorSpec.of(3, "x", DType.F32, 4), Init.ones(), Target.openCl(mem.address(), 512, 16)));
+            org.junit.jupiter.api.Assertions.assertTrue(beyond.getMessage().contains("byte offset 512 is beyond its end"), beyond.getMessage());
+            MemorySegment untouched = cl.read(arena, mem, 0, 256);
+            for (long i = 0; i < 256; i++) {
+                assertEquals((byte) 0x5A, untouched.get(java.lang.foreign.ValueLayout.JAVA_BYTE, i), "nothing written");
+            }
+        } finally {
+            CallerOpenCl.release(mem);
+        }
+    }
+
+    @Test
+    void aDeviceArrayBeyondTwoGibibytesDownloadsWhole() {
+        requireOpenCl();
+        long bytes = (1L << 31) + 64;
+        TensorSpec t = TensorSpec.of(3, "api.opencl.big", DType.F32, bytes / 4);
+        DeviceArray big;
+        try {
+            big = initium.allocate("opencl", bytes);
+        } catch (InvalidArgumentException e) {
+            assumeTrue(false, "this OpenCL device cannot allocate " + bytes + " bytes at once: " + e.getMessage());
+            return;
+        }
+        try (big; Arena arena = Arena.ofShared()) {
+            initium.fill(t, Init.constant(0.75), big);
+            MemorySegment all = arena.allocate(bytes);
+            big.download(0, all);
+            for (long at : new long[] {0, (1L << 31) - 4, bytes - 4}) {
+                assertEquals(0.75f, all.get(java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, at), "element at byte " + at);
+            }
+            byte[] tail = new byte[64];
+            big.download(bytes - 64, MemorySegment.ofArray(tail));
+            assertEquals(0.75f, MemorySegment.ofArray(tail).get(java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, 60), "into the heap");
+        }
+    }
+
+    @Test
     void wholeBufferSizeIsAskedFromOpenCl() {
         requireOpenCl();
         TensorSpec t = TensorSpec.of(3, "api.opencl.whole", DType.BF16, 100, 30);

@@ -72,6 +72,11 @@ class ApiValidationTest {
         refused(() -> TensorSpec.of(1, null, DType.F32, 64), "tensor name = null");
         refused(() -> TensorSpec.of(1, "w", null, 64), "dtype = null");
         refused(() -> TensorSpec.of(1, "w", DType.F32), "shape of tensor 'w' is empty");
+        refused(() -> TensorSpec.of(1, "huge", DType.F32, 1L << 62), "tensor 'huge'", "more than 2^63 - 1 bytes");
+        refused(() -> TensorSpec.of(1, "huge", DType.BF16, (1L << 62) + 4), "more than 2^63 - 1 bytes");
+        refused(() -> Target.cuda(0x1000, -1), "capacity = -1 bytes");
+        refused(() -> Target.openCl(0x1000, 0, -2), "capacity = -2 bytes");
+        refused(() -> Target.openCl(0x1000, -8, 16), "byte offset = -8");
         refused(() -> Init.normal(0, 1).withZeroRow(-2), "zero row = -2");
         try (Initium initium = Initium.builder().threads(1).build()) {
             refused(() -> initium.fill(TensorSpec.of(1, "b", DType.F32, 64), Init.kaimingNormal(), Target.of(new float[64])),
@@ -91,7 +96,7 @@ class ApiValidationTest {
             refused(() -> initium.allocate("opencl", 0), "bytes = 0");
         }
         refused(() -> Initium.builder().threads(0), "threads = 0");
-        refused(() -> Initium.builder().hostBackend("quantum").build(), "--backend 'quantum' is unknown");
+        refused(() -> Initium.builder().hostBackend("quantum").build(), "backend 'quantum' is unknown");
     }
 
     @Test

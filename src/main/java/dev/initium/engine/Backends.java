@@ -81,7 +81,7 @@ public final class Backends {
                 return p.open(request);
             }
         }
-        throw new InvalidArgumentException("--backend '" + spec + "' is unknown: valid backends are " + String.join(", ", spellings()));
+        throw new InvalidArgumentException("backend '" + spec + "' is unknown: valid backends are " + String.join(", ", spellings()));
     }
 
     private static FillBackend openAuto(int threads) {

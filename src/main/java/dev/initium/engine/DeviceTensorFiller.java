@@ -41,8 +41,8 @@ public final class DeviceTensorFiller {
                             Region region, DeviceMemory dst, long byteOffset, DeviceQueue queue) {
         region.check(shape);
         int bytes = dtype.bytes();
-        long need = region.size() * bytes;
-        if (byteOffset < 0 || byteOffset % bytes != 0 || byteOffset + need > dst.bytes()) {
+        long need = Math.multiplyExact(region.size(), bytes);
+        if (byteOffset < 0 || byteOffset % bytes != 0 || byteOffset > dst.bytes() || need > dst.bytes() - byteOffset) {
             throw new InvalidArgumentException("device memory of " + dst.bytes() + " bytes cannot take " + need + " bytes at byte offset "
                     + byteOffset + " (the offset must be a multiple of " + bytes + ")");
         }

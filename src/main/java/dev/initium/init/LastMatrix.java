@@ -7,7 +7,8 @@ import java.util.concurrent.CompletionException;
 /**
  * The orthogonal matrix a structured fill computed last, so that the regions (chunks, shards) of
  * one tensor filled through the same fill share one factorisation. Scoped to the fill that owns it
- * (freed with the fill, never held by the process) and bounded: it keeps one matrix, the size of the
+ * (freed with the fill; no process-wide cache; the library API's {@code Init} keeps its last
+ * structured fill only through a soft reference) and bounded: it keeps one matrix, the size of the
  * tensor itself. No lock is held while a matrix is computed: threads asking for the same tensor
  * wait for its one factorisation; threads asking for other tensors compute theirs in parallel
  * (the newest becomes the kept one).

@@ -50,6 +50,8 @@ final class OpenClBackend implements DeviceBackend {
     static final String BUILD_OPTIONS = "-cl-fp32-correctly-rounded-divide-sqrt";
     /** Largest device buffer used for a host fill; larger ranges go in several launches. */
     static final long MAX_CHUNK_BYTES = 256L << 20;
+    /** Largest piece of one host copy (a ByteBuffer wraps at most 2^31 - 1 bytes; heap copies are staged through a buffer this size). */
+    static final long COPY_BYTES = 64L << 20;
     /** Most work items of one launch; each takes a grid-stride share of the range. */
     static final long MAX_GLOBAL = 1L << 20;
 
@@ -177,17 +179,11 @@ final class OpenClBackend implements DeviceBackend {
         }
         int size = p.dtype().bytes();
         long perChunk = Math.min(MAX_CHUNK_BYTES, device.maxAlloc()) / size;
-        try (OpenClBuffer buf = (OpenClBuffer) allocate(Math.min(end - start, perChunk) * size); Arena arena = Arena.ofConfined()) {
-            MemorySegment staging = dst.isNative() ? null : arena.allocate(Math.min(end - start, perChunk) * size, 64);
+        try (OpenClBuffer buf = (OpenClBuffer) allocate(Math.min(end - start, perChunk) * size)) {
             for (long s = start; s < end; s += perChunk) {
                 long e = Math.min(end, s + perChunk);
-                long n = (e - s) * size;
                 launchFill(buf.mem().address(), 0, key, p, s, e, 0, 0, queue);
-                MemorySegment target = dst.asSlice((s - start) * size, n);
-                read(buf.mem().address(), 0, staging == null ? target : staging.asSlice(0, n), queue);
-                if (staging != null) {
-                    target.copyFrom(staging.asSlice(0, n));
-                }
+                read(buf.mem().address(), 0, dst.asSlice((s - start) * size, (e - s) * size), queue);
             }
         }
     }
@@ -239,23 +235,26 @@ final class OpenClBackend implements DeviceBackend {
     @Override
     public synchronized void upload(MemorySegment src, DeviceMemory dst, long byteOffset, DeviceQueue q) {
         checkOpen();
+        _cl_command_queue cq = queueOf(q);
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment host = src.isNative() ? src : arena.allocate(src.byteSize(), 64).copyFrom(src);
-            OpenClException.check(clEnqueueWriteBuffer(queueOf(q), mem(dst.handle()), CL_TRUE, byteOffset, host.byteSize(),
-                    new Pointer(host.asByteBuffer()), 0, (PointerPointer<?>) null, (PointerPointer<?>) null), "clEnqueueWriteBuffer");
+            MemorySegment staging = src.isNative() ? null : arena.allocate(Math.min(src.byteSize(), COPY_BYTES), 64);
+            for (long done = 0; done < src.byteSize(); ) {
+                long n = Math.min(src.byteSize() - done, COPY_BYTES);
+                MemorySegment piece = src.asSlice(done, n);
+                if (staging != null) {
+                    piece = staging.asSlice(0, n).copyFrom(piece);
+                }
+                OpenClException.check(clEnqueueWriteBuffer(cq, mem(dst.handle()), CL_TRUE, byteOffset + done, n,
+                        new Pointer(piece.asByteBuffer()), 0, (PointerPointer<?>) null, (PointerPointer<?>) null), "clEnqueueWriteBuffer");
+                done += n;
+            }
         }
     }
 
     @Override
     public synchronized void download(DeviceMemory src, long byteOffset, MemorySegment dst, DeviceQueue q) {
         checkOpen();
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment host = dst.isNative() ? dst : arena.allocate(dst.byteSize(), 64);
-            read(src.handle(), byteOffset, host, queueOf(q));
-            if (host != dst) {
-                dst.copyFrom(host);
-            }
-        }
+        read(src.handle(), byteOffset, dst, queueOf(q));
     }
 
     @Override
@@ -304,9 +303,21 @@ final class OpenClBackend implements DeviceBackend {
         return "clEnqueueFillBuffer";
     }
 
+    /** Copies {@code host.byteSize()} bytes from the buffer into host memory (native or heap), in pieces a ByteBuffer can wrap, and waits. */
     private void read(long mem, long byteOffset, MemorySegment host, _cl_command_queue cq) {
-        OpenClException.check(clEnqueueReadBuffer(cq, mem(mem), CL_TRUE, byteOffset, host.byteSize(), new Pointer(host.asByteBuffer()), 0,
-                (PointerPointer<?>) null, (PointerPointer<?>) null), "clEnqueueReadBuffer");
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment staging = host.isNative() ? null : arena.allocate(Math.min(host.byteSize(), COPY_BYTES), 64);
+            for (long done = 0; done < host.byteSize(); ) {
+                long n = Math.min(host.byteSize() - done, COPY_BYTES);
+                MemorySegment piece = staging == null ? host.asSlice(done, n) : staging.asSlice(0, n);
+                OpenClException.check(clEnqueueReadBuffer(cq, mem(mem), CL_TRUE, byteOffset + done, n, new Pointer(piece.asByteBuffer()), 0,
+                        (PointerPointer<?>) null, (PointerPointer<?>) null), "clEnqueueReadBuffer");
+                if (staging != null) {
+                    host.asSlice(done, n).copyFrom(piece);
+                }
+                done += n;
+            }
+        }
     }
 
     private void launchFill(long mem, long outOffset, StreamKey key, TransformParams p, long start, long end, long zeroStart, long zeroEnd,

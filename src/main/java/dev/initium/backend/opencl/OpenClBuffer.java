@@ -10,7 +10,7 @@ import org.bytedeco.opencl._cl_mem;
 final class OpenClBuffer implements DeviceBuffer {
     private final _cl_mem mem;
     private final long bytes;
-    private boolean closed;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     OpenClBuffer(_cl_mem mem, long bytes) {
         this.mem = mem;
@@ -28,9 +28,8 @@ final class OpenClBuffer implements DeviceBuffer {
 
     @Override
     public void close() {
-        if (!closed) {
-            closed = true;
-            clReleaseMemObject(mem);
+        if (closed.compareAndSet(false, true)) {
+            OpenClException.check(clReleaseMemObject(mem), "clReleaseMemObject");
         }
     }
 }

@@ -170,10 +170,14 @@ public final class CpuFillEngine implements FillBackend {
         }
     }
 
+    /**
+     * Stops the worker threads once the work queued so far is done (a fill still running on
+     * another thread completes; a fill started afterwards is refused by the pool).
+     */
     @Override
     public void close() {
         if (pool != null) {
-            pool.shutdownNow();
+            pool.shutdown();
         }
     }
 }
