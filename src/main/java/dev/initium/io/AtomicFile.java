@@ -11,6 +11,9 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Writes a file so that it appears complete or not at all, and stays so after a crash:
@@ -37,6 +40,19 @@ public final class AtomicFile implements AutoCloseable {
     /** The prefix of every temporary file of {@code name}: {@code .NAME.tmp-}. */
     public static String tempPrefix(String name) {
         return "." + name + ".tmp-";
+    }
+
+    /** The temporary names {@link #create} makes: {@code .NAME.tmp-PID-} and 12 hex digits. */
+    private static final Pattern TEMPORARY = Pattern.compile("\\.(.+)\\.tmp-[0-9]+-[0-9a-f]{12}");
+
+    /**
+     * The target name of a temporary file that {@link #create} made ({@code .NAME.tmp-PID-RANDOM}
+     * gives {@code NAME}), or empty for any other name: other programs' files are never taken for
+     * ours.
+     */
+    public static Optional<String> targetOfTemporary(String fileName) {
+        Matcher m = TEMPORARY.matcher(fileName);
+        return m.matches() ? Optional.of(m.group(1)) : Optional.empty();
     }
 
     private static final SecureRandom RANDOM = new SecureRandom();

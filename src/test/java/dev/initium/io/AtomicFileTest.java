@@ -58,4 +58,16 @@ class AtomicFileTest {
             assertEquals(0, s.count());
         }
     }
+
+    /** The temporaries create() makes are recognised by name, with their target; no other name is taken for one. */
+    @Test
+    void temporaryNamesAreRecognisedWithTheirTarget() throws Exception {
+        try (AtomicFile a = AtomicFile.create(dir.resolve("model-00001-of-00002.safetensors"), true)) {
+            assertEquals(java.util.Optional.of("model-00001-of-00002.safetensors"), AtomicFile.targetOfTemporary(a.temp().getFileName().toString()));
+        }
+        for (String other : new String[] {".notes.tmp-12", ".x.tmp-12-0123456789AB", "x.tmp-12-0123456789ab", ".x.tmp-12-0123456789ab.bak",
+            ".x.tmp--0123456789ab", "model.safetensors"}) {
+            assertEquals(java.util.Optional.empty(), AtomicFile.targetOfTemporary(other), other);
+        }
+    }
 }
