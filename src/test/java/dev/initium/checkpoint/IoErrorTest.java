@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,16 +28,13 @@ class IoErrorTest {
     void aFailedWriteExitsThreeNamingThePathAndLeavesNoTemporaries() throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/bin/bash")), "needs /bin/bash for ulimit");
         Path out = dir.resolve("out");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String cmd = "ulimit -f 1024 && exec \"$0\" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED "
-                + "-cp \"$1\" dev.initium.cli.Main materialize --model \"$2\" --out \"$3\" --quiet";
-        Process p = new ProcessBuilder("/bin/bash", "-c", cmd, java, System.getProperty("java.class.path"), MaterializeTest.TINY, out.toString())
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "child finished");
-        List<String> lines = err.lines().filter(l -> !l.startsWith("WARNING: Using incubator modules")).toList();
-        assertEquals(3, p.exitValue(), err);
-        assertEquals(1, lines.size(), err);
+        List<String> cmd = new ArrayList<>(List.of("/bin/bash", "-c", "ulimit -f 1024 && exec \"$@\"", "bash"));
+        cmd.addAll(ChildProcesses.initium("materialize", "--model", MaterializeTest.TINY, "--out", out.toString(), "--quiet"));
+        ChildProcesses.Finished child = ChildProcesses.run(new ProcessBuilder(cmd), dir.resolve("child.log"), Duration.ofMinutes(2));
+        assertFalse(child.timedOut(), "the child ran past 2 minutes and was killed:\n" + child.output());
+        List<String> lines = child.lines();
+        assertEquals(3, child.exitCode(), child.output());
+        assertEquals(1, lines.size(), child.output());
         assertTrue(lines.get(0).startsWith("initium: I/O error: " + out), lines.get(0));
         assertTrue(lines.get(0).contains("File too large"), lines.get(0));
         try (Stream<Path> s = Files.walk(out)) {

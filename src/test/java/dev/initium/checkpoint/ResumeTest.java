@@ -8,10 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.initium.cli.CliHarness;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,12 +42,11 @@ class ResumeTest {
         assertEquals(0, CliHarness.run("materialize", "--model", spec.toString(), "--out", clean.toString(), "--max-shard-size", "5MB", "--quiet").code());
 
         Path out = dir.resolve("killed");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(java, "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"), KillDuringTensor.class.getName(), spec.toString(), out.toString(), "5000000",
-                "layer" + KILLED_AT + ".w").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the child ended");
-        assertEquals(137, p.exitValue(), "the child died by SIGKILL");
+        ProcessBuilder pb = new ProcessBuilder(ChildProcesses.java(KillDuringTensor.class.getName(), spec.toString(), out.toString(), "5000000",
+                "layer" + KILLED_AT + ".w"));
+        ChildProcesses.Finished child = ChildProcesses.run(pb, dir.resolve("child.log"), Duration.ofMinutes(2));
+        assertFalse(child.timedOut(), "the child ran past 2 minutes and was killed:\n" + child.output());
+        assertEquals(137, child.exitCode(), "the child died by SIGKILL:\n" + child.output());
 
         List<String> complete = CheckpointIntegrityTest.names(out, "model-");
         assertEquals(KILLED_AT, complete.size(), "shards before the killed tensor, and only those: " + complete);
