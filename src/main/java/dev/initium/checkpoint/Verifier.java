@@ -1,5 +1,7 @@
 package dev.initium.checkpoint;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.initium.engine.FillBackend;
@@ -56,9 +58,14 @@ public final class Verifier {
 
     /** The problems of the checkpoint in {@code dir} against {@code plan}; empty when it verifies. */
     public static List<Mismatch> verify(ModelPlan plan, Path dir, long seed, FillBackend backend, int sampleChunks) throws IOException {
-        Map<String, String> fileOf = locate(dir);
-        Map<String, SafetensorsFile> headers = new HashMap<>();
         List<Mismatch> out = new ArrayList<>();
+        Map<String, String> fileOf = locate(dir, out);
+        if (fileOf == null) {
+            // A broken index is a bad checkpoint, reported once (as a corrupt shard header is); the
+            // tensors it would have located are not listed one by one as missing.
+            return out;
+        }
+        Map<String, SafetensorsFile> headers = new HashMap<>();
         Set<String> planned = new HashSet<>();
         List<TensorPlan> present = new ArrayList<>();
         for (TensorPlan t : plan.tensors()) {
@@ -212,13 +219,20 @@ public final class Verifier {
         return h;
     }
 
-    /** Tensor name to file: from the index when there is one, else model.safetensors's header. */
-    private static Map<String, String> locate(Path dir) throws IOException {
+    /**
+     * Tensor name to file: from the index when there is one, else model.safetensors's header. A
+     * broken index (not JSON, no {@code weight_map} object, an entry that is not a plain file name
+     * of this directory) is recorded in {@code out} as one mismatch and gives null.
+     */
+    private static Map<String, String> locate(Path dir, List<Mismatch> out) throws IOException {
         Map<String, String> fileOf = new HashMap<>();
         Path index = dir.resolve(ShardLayout.INDEX);
         if (Files.isRegularFile(index)) {
-            JsonNode map = new ObjectMapper().readTree(Files.readString(index)).path("weight_map");
-            map.fields().forEachRemaining(e -> fileOf.put(e.getKey(), e.getValue().asText()));
+            String problem = readIndex(Files.readString(index), fileOf);
+            if (problem != null) {
+                out.add(new Mismatch(ShardLayout.INDEX, "-", "unreadable: " + problem));
+                return null;
+            }
             return fileOf;
         }
         Path single = dir.resolve(ShardLayout.SINGLE);
@@ -228,5 +242,38 @@ public final class Verifier {
             }
         }
         return fileOf;
+    }
+
+    /** Fills {@code fileOf} from the index's text; returns what is wrong with it (one line), or null. */
+    private static String readIndex(String text, Map<String, String> fileOf) {
+        JsonNode root;
+        try {
+            root = new ObjectMapper().readTree(text);
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            return "not valid JSON" + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr())
+                    + " (" + oneLine(e.getOriginalMessage()) + ")";
+        }
+        if (root == null || root.isMissingNode()) {
+            return "not valid JSON (empty)";
+        }
+        JsonNode map = root.path("weight_map");
+        if (!map.isObject()) {
+            return "no \"weight_map\" object";
+        }
+        for (Map.Entry<String, JsonNode> e : map.properties()) {
+            JsonNode f = e.getValue();
+            if (!f.isTextual() || f.asText().isEmpty() || f.asText().contains("/") || f.asText().contains("\\")
+                    || f.asText().equals(".") || f.asText().equals("..")) {
+                return "weight_map." + e.getKey() + " = " + oneLine(f.toString()) + " is not a file name of this directory";
+            }
+            fileOf.put(e.getKey(), f.asText());
+        }
+        return null;
+    }
+
+    private static String oneLine(String s) {
+        String t = s == null ? "" : s.replaceAll("\\s+", " ").strip();
+        return t.length() > 200 ? t.substring(0, 200) + "..." : t;
     }
 }

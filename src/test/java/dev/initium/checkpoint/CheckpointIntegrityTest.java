@@ -3,7 +3,6 @@ package dev.initium.checkpoint;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -93,6 +92,26 @@ class CheckpointIntegrityTest {
         assertTrue(r.out().contains("model.safetensors: -: is beside the index"), r.out());
     }
 
+    /** A broken index is a bad checkpoint, like a corrupt shard header: one mismatch line naming it, exit 1 (not an I/O error). */
+    @Test
+    void verifyReportsABrokenIndexAsOneMismatch() throws Exception {
+        Path sharded = dir.resolve("broken-index");
+        assertEquals(0, CliHarness.run("materialize", "--model", TINY, "--out", sharded.toString(), "--max-shard-size", "2MB", "--quiet").code());
+        String[][] broken = {{"{\"metadata\": {\"total_size\": 12}, \"weight_map\": {\"a\": ", "not valid JSON"},
+            {"[1, 2]", "no \"weight_map\" object"}, {"{\"weight_map\": {\"model.embed_tokens.weight\": 3}}", "not a file name"},
+            {"", "not valid JSON"}};
+        for (String[] b : broken) {
+            Files.writeString(sharded.resolve(ShardLayout.INDEX), b[0]);
+            var r = CliHarness.run("verify", "--model", TINY, sharded.toString());
+            assertEquals(1, r.code(), b[0] + ": " + r.out() + r.err());
+            assertEquals("", r.err(), b[0]);
+            List<String> lines = r.out().strip().lines().toList();
+            assertEquals(2, lines.size(), b[0] + ": " + r.out());
+            assertTrue(lines.get(0).startsWith("MISMATCH " + ShardLayout.INDEX + ": -: unreadable: ") && lines.get(0).contains(b[1]), lines.get(0));
+            assertEquals("verify: 1 problem(s)", lines.get(1));
+        }
+    }
+
     @Test
     void changingTheLayoutRewritesTheTensorOnResume() throws Exception {
         Path torch = spec("torch", "xavier_normal", "{}");
@@ -113,6 +132,8 @@ class CheckpointIntegrityTest {
         Path out = dir.resolve("exact");
         assertEquals(0, CliHarness.run("materialize", "--model", a.toString(), "--out", out.toString(), "--max-shard-size", "300KB", "--quiet").code());
         Map<String, Object> inodes = inodes(out);
+        Map<String, Object> mtimes = mtimes(out);
+        Map<String, byte[]> bytes = tree(out);
         assertEquals(4, inodes.size(), inodes.toString());
         var r = CliHarness.run("materialize", "--model", b.toString(), "--out", out.toString(), "--max-shard-size", "300KB", "--resume");
         assertEquals(0, r.code(), r.err());
@@ -120,9 +141,11 @@ class CheckpointIntegrityTest {
         Map<String, Object> after = inodes(out);
         for (String f : inodes.keySet()) {
             if (f.equals("model-00003-of-00004.safetensors")) {
-                assertNotEquals(inodes.get(f), after.get(f), f + " holds the changed tensor and is rewritten");
+                // The old file is deleted before the new one is written, so the inode number may be reused: compare the bytes.
+                assertFalse(java.util.Arrays.equals(bytes.get(f), Files.readAllBytes(out.resolve(f))), f + " holds the changed tensor and is rewritten");
             } else {
                 assertEquals(inodes.get(f), after.get(f), f + " is kept");
+                assertEquals(mtimes.get(f), Files.getLastModifiedTime(out.resolve(f)), f + " is kept, not rewritten");
             }
         }
         assertEquals(0, CliHarness.run("verify", "--model", b.toString(), out.toString()).code());
@@ -166,6 +189,15 @@ class CheckpointIntegrityTest {
             if (f.endsWith(".safetensors")) {
                 m.put(f, Files.getAttribute(out.resolve(f), "unix:ino"));
             }
+        }
+        return m;
+    }
+
+    /** The modification time of every shard. */
+    static Map<String, Object> mtimes(Path out) throws Exception {
+        Map<String, Object> m = new TreeMap<>();
+        for (String f : inodes(out).keySet()) {
+            m.put(f, Files.getLastModifiedTime(out.resolve(f)));
         }
         return m;
     }
