@@ -1,7 +1,5 @@
 package dev.initium.checkpoint;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.initium.InitiumIOException;
 import dev.initium.InvalidArgumentException;
 import dev.initium.engine.FillBackend;
@@ -18,7 +16,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +24,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Writes a model's initial checkpoint, or this rank's part of it, as Hugging Face safetensors, so
@@ -36,16 +32,22 @@ import java.util.TreeMap;
  * <ul>
  *   <li><b>One plan per directory.</b> Checkpoint files that are not in this plan (a stale
  *       {@code model.safetensors} beside new shards, shards or manifests of another sharding) are
- *       refused, naming them; {@code force} removes exactly those and the files it replaces, and
- *       never any other file ({@link CheckpointFiles}). Existing files of the plan are kept unless
+ *       refused, naming them; {@code force} removes exactly those, the temporaries of checkpoint
+ *       names that no other rank writes, and the files it replaces, and never any other file
+ *       ({@link CheckpointFiles}). A directory where a checkpoint file goes is refused before any
+ *       change (Initium removes files only). Existing files of the plan are kept unless
  *       {@code force} or {@code resume}.
  *   <li><b>Nothing half-written.</b> Each shard is written under a temporary name (created
  *       exclusively), forced to disk, renamed atomically, and the directory forced; its manifest
- *       ({@link Manifest}) follows. A shard about to be rewritten loses its manifest first.
+ *       ({@link Manifest}) follows. Before the first shard is written, every file under a name
+ *       this run rewrites that is not of this plan (no manifest, or another plan's) is deleted and
+ *       the directory forced, and the rewritten shards lose their manifests: a run that fails
+ *       part-way leaves no old plan's shard under a new plan's name.
  *   <li><b>Nothing announced early.</b> The index (and config.json) is written only when every
  *       shard it names is complete for this plan ({@link CheckpointFiles#complete}), by whichever
  *       rank finishes last; two ranks finishing together write identical bytes atomically. Any
- *       stale index is removed before a shard is rewritten.
+ *       stale index is removed before a shard is rewritten. Where each rank's own look can miss
+ *       another's last shard (NFS), {@link Finalizer} writes them once after every rank.
  *   <li><b>Resume</b> keeps the shards whose manifest (plan hash, size, CRC-32C) still verifies: the
  *       plan hash covers everything that decides a shard's bytes, so exactly the shards whose
  *       tensors changed are rewritten.
@@ -54,8 +56,6 @@ import java.util.TreeMap;
  * </ul>
  */
 public final class CheckpointWriter {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
-
     /**
      * How to write.
      *
@@ -80,7 +80,8 @@ public final class CheckpointWriter {
      * @param tensors  tensors written
      * @param complete whether every shard of the plan was complete when this rank finished (it then
      *                 wrote the index and config.json); false while other ranks are still writing
-     * @param removed  checkpoint files not in the plan that {@code force} removed
+     * @param removed  what {@code force} removed: checkpoint files not in the plan, and temporaries of
+     *                 checkpoint names left by other runs
      */
     public record Result(int written, int kept, long bytes, double seconds, List<String> files, int tensors, boolean complete, List<String> removed) {
     }
@@ -88,15 +89,23 @@ public final class CheckpointWriter {
     private CheckpointWriter() {
     }
 
-    /** Writes this rank's part of {@code plan} into {@code dir}. */
-    public static Result write(ModelPlan plan, Path dir, FillBackend backend, Options o, Progress.Mode mode, PrintWriter log) {
-        long start = System.nanoTime();
+    /**
+     * The files of {@code plan} as {@link #write} lays them out with these options: the metadata
+     * every header carries (format, the caller's entries, seed, stream contract) is part of it.
+     */
+    static List<ShardLayout.Shard> layout(ModelPlan plan, Options o) {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("format", "pt");
         meta.putAll(o.metadata());
         meta.put("initium.seed", Long.toUnsignedString(o.seed()));
         meta.put(ShardLayout.CONTRACT_KEY, String.valueOf(StreamContract.VERSION));
-        List<ShardLayout.Shard> shards = ShardLayout.of(plan, o.maxShardBytes(), o.seed(), meta);
+        return ShardLayout.of(plan, o.maxShardBytes(), o.seed(), meta);
+    }
+
+    /** Writes this rank's part of {@code plan} into {@code dir}. */
+    public static Result write(ModelPlan plan, Path dir, FillBackend backend, Options o, Progress.Mode mode, PrintWriter log) {
+        long start = System.nanoTime();
+        List<ShardLayout.Shard> shards = layout(plan, o);
         List<ShardLayout.Shard> mine = RankAssignment.of(shards, o.env().rank(), o.env().worldSize());
         CheckpointFiles files = new CheckpointFiles(shards);
 
@@ -110,6 +119,12 @@ public final class CheckpointWriter {
         } else {
             AtomicFile.checkWritableDirectory(abs, dir.resolve(ShardLayout.SINGLE));
         }
+        List<String> directories = files.directories(dir, mine, plan.configJson() != null);
+        if (!directories.isEmpty()) {
+            throw new InvalidArgumentException("output directory " + dir + ": " + list(directories)
+                    + (directories.size() == 1 ? " is a directory" : " are directories") + " where checkpoint files go"
+                    + "; Initium removes only files, even with --force: remove or rename " + (directories.size() == 1 ? "it" : "them") + " by hand");
+        }
         List<String> foreign = files.foreign(dir);
         if (!foreign.isEmpty() && !o.force()) {
             throw new InvalidArgumentException("output directory " + dir + " holds checkpoint files that are not in this plan: " + list(foreign)
@@ -117,6 +132,12 @@ public final class CheckpointWriter {
         }
         if (!o.force() && !o.resume()) {
             checkExisting(dir, mine, files.sharded());
+        }
+        List<String> temporaries = List.of();
+        if (o.force()) {
+            List<ShardLayout.Shard> others = new ArrayList<>(shards);
+            others.removeAll(mine);
+            temporaries = CheckpointFiles.temporaries(dir, others);
         }
         List<ShardLayout.Shard> todo = new ArrayList<>();
         int kept = 0;
@@ -140,13 +161,11 @@ public final class CheckpointWriter {
         // Changes, in the order that keeps every moment consistent for a loader.
         createDirectories(abs, dir);
         CheckpointFiles.remove(dir, foreign);
+        CheckpointFiles.remove(dir, temporaries);
         if (!todo.isEmpty()) {
             deleteIfExists(dir.resolve(ShardLayout.INDEX));
         }
-        for (ShardLayout.Shard s : todo) {
-            Manifest.delete(dir, s.file());
-            deleteStaleTemps(dir, s.file());
-        }
+        clearForRewrite(dir, todo);
         Progress progress = new Progress(log, mode, need, tensors);
         long written = 0;
         try (StreamingFill stream = new StreamingFill(backend, StreamingFill.DEFAULT_CHUNK_BYTES)) {
@@ -157,15 +176,41 @@ public final class CheckpointWriter {
         progress.finish();
         boolean complete = files.allComplete(dir);
         if (complete) {
-            if (plan.configJson() != null) {
-                writeText(dir.resolve("config.json"), plan.configJson());
-            }
-            if (files.sharded()) {
-                writeIndex(dir, shards);
-            }
+            CheckpointIndex.write(dir, plan, shards);
         }
         List<String> names = mine.stream().map(ShardLayout.Shard::file).toList();
-        return new Result(todo.size(), kept, written, (System.nanoTime() - start) / 1e9, names, tensors, complete, foreign);
+        List<String> removed = new ArrayList<>(foreign);
+        removed.addAll(temporaries);
+        return new Result(todo.size(), kept, written, (System.nanoTime() - start) / 1e9, names, tensors, complete, removed);
+    }
+
+    /**
+     * Before any shard of {@code todo} is written: a file under its name that is not this plan's
+     * (no manifest, or a manifest of another plan hash) is deleted, and the directory forced, so a
+     * run that fails part-way never leaves an old plan's shard complete-looking under a name of the
+     * new one (a loader would read it). A file of this plan stays until its atomic replacement.
+     * Then every manifest of {@code todo} goes, and the temporaries a killed run left for them.
+     */
+    private static void clearForRewrite(Path dir, List<ShardLayout.Shard> todo) {
+        boolean deleted = false;
+        for (ShardLayout.Shard s : todo) {
+            Manifest m = Manifest.read(dir, s.file());
+            Path f = dir.resolve(s.file());
+            if (m == null || !m.planHash().equals(s.planHash())) {
+                try {
+                    deleted |= Files.deleteIfExists(f);
+                } catch (IOException e) {
+                    throw new InitiumIOException(f, e);
+                }
+            }
+        }
+        if (deleted) {
+            AtomicFile.syncDirectory(dir);
+        }
+        for (ShardLayout.Shard s : todo) {
+            Manifest.delete(dir, s.file());
+            deleteStaleTemps(dir, s.file());
+        }
     }
 
     private static long writeShard(Path dir, ShardLayout.Shard s, long seed, StreamingFill stream, Progress progress) {
@@ -294,37 +339,6 @@ public final class CheckpointWriter {
             } catch (IOException ignored) {
                 // A stale temporary file never looks like a finished shard; leaving it is harmless.
             }
-        }
-    }
-
-    private static void writeIndex(Path dir, List<ShardLayout.Shard> shards) {
-        long total = 0;
-        Map<String, String> weightMap = new TreeMap<>();
-        for (ShardLayout.Shard s : shards) {
-            total += s.dataBytes();
-            for (TensorPlan t : s.tensors()) {
-                weightMap.put(t.name(), s.file());
-            }
-        }
-        Map<String, Object> index = new LinkedHashMap<>();
-        index.put("metadata", Map.of("total_size", total));
-        index.put("weight_map", weightMap);
-        try {
-            writeText(dir.resolve(ShardLayout.INDEX), MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(index) + "\n");
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static void writeText(Path path, String text) {
-        try (AtomicFile out = AtomicFile.create(path, true)) {
-            ByteBuffer b = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
-            while (b.hasRemaining()) {
-                out.channel().write(b);
-            }
-            out.commit();
-        } catch (IOException e) {
-            throw new InitiumIOException(path, e);
         }
     }
 }
