@@ -12,7 +12,10 @@ import java.util.Map;
  *
  * <p>A launcher environment given by halves ({@code RANK} without {@code WORLD_SIZE} or the other
  * way round, {@code SLURM_PROCID} without {@code SLURM_NTASKS}) is refused rather than read as a
- * single process: on a cluster every rank would otherwise write the whole model.
+ * single process: on a cluster every rank would otherwise write the whole model. A
+ * {@code --world-size} given without {@code --rank} beside a launcher's world size must agree with
+ * it (else one of the two is wrong, and which one is a guess); {@code --rank} with
+ * {@code --world-size} overrides the launcher (rerunning a failed rank inside an allocation).
  *
  * @param rank      0-based rank
  * @param worldSize number of processes
@@ -29,14 +32,14 @@ public record ClusterEnv(int rank, int worldSize, String source) {
         }
         requireBoth(env, "RANK", "WORLD_SIZE", "torchrun");
         if (env.containsKey("RANK") && env.containsKey("WORLD_SIZE")) {
-            return check(parse(env, "RANK"), parse(env, "WORLD_SIZE"), "torchrun (RANK, WORLD_SIZE)");
+            return check(parse(env, "RANK"), agree(worldSize, env, "WORLD_SIZE", "torchrun"), "torchrun (RANK, WORLD_SIZE)");
         }
         if (env.containsKey("SLURM_PROCID") && !env.containsKey("SLURM_NTASKS")) {
             throw new InvalidArgumentException("environment variable SLURM_PROCID is set but SLURM_NTASKS is not (Slurm): "
                     + "export both, or give --rank and --world-size");
         }
         if (env.containsKey("SLURM_PROCID") && env.containsKey("SLURM_NTASKS")) {
-            return check(parse(env, "SLURM_PROCID"), parse(env, "SLURM_NTASKS"), "Slurm (SLURM_PROCID, SLURM_NTASKS)");
+            return check(parse(env, "SLURM_PROCID"), agree(worldSize, env, "SLURM_NTASKS", "Slurm"), "Slurm (SLURM_PROCID, SLURM_NTASKS)");
         }
         if (env.containsKey("JOB_COMPLETION_INDEX")) {
             if (worldSize == null) {
@@ -59,6 +62,16 @@ public record ClusterEnv(int rank, int worldSize, String source) {
             throw new InvalidArgumentException("environment variable " + set + " is set but " + missing + " is not (" + launcher
                     + "): export both, or give --rank and --world-size");
         }
+    }
+
+    /** The launcher's world size {@code variable}; a {@code --world-size} given beside it must be the same. */
+    private static int agree(Integer worldSize, Map<String, String> env, String variable, String launcher) {
+        int fromEnv = parse(env, variable);
+        if (worldSize != null && worldSize != fromEnv) {
+            throw new InvalidArgumentException("--world-size " + worldSize + " disagrees with " + variable + "=" + fromEnv + " (" + launcher
+                    + "): drop --world-size, or give --rank too to override the launcher");
+        }
+        return fromEnv;
     }
 
     private static int parse(Map<String, String> env, String name) {

@@ -7,12 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.initium.InvalidArgumentException;
 import dev.initium.cli.CliHarness;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,23 +31,51 @@ class MaterializeBadInputTest {
         assertEquals(1, ClusterEnv.resolve(1, 2, Map.of("RANK", "1")).rank(), "--rank/--world-size decide when given");
     }
 
+    /** --world-size without --rank must agree with the launcher's world size, else which one holds is a guess: refused, naming both. */
+    @Test
+    void aWorldSizeThatDisagreesWithTheLauncherIsRefused() {
+        InvalidArgumentException e = assertThrows(InvalidArgumentException.class,
+                () -> ClusterEnv.resolve(null, 4, Map.of("SLURM_PROCID", "0", "SLURM_NTASKS", "2")));
+        assertTrue(e.getMessage().contains("--world-size 4") && e.getMessage().contains("SLURM_NTASKS=2"), e.getMessage());
+        e = assertThrows(InvalidArgumentException.class, () -> ClusterEnv.resolve(null, 4, Map.of("RANK", "1", "WORLD_SIZE", "3")));
+        assertTrue(e.getMessage().contains("--world-size 4") && e.getMessage().contains("WORLD_SIZE=3"), e.getMessage());
+        assertEquals(new ClusterEnv(1, 3, "torchrun (RANK, WORLD_SIZE)"), ClusterEnv.resolve(null, 3, Map.of("RANK", "1", "WORLD_SIZE", "3")),
+                "an agreeing --world-size is fine");
+        assertEquals(new ClusterEnv(1, 2, "Slurm (SLURM_PROCID, SLURM_NTASKS)"),
+                ClusterEnv.resolve(null, 2, Map.of("SLURM_PROCID", "1", "SLURM_NTASKS", "2")));
+        assertEquals(new ClusterEnv(3, 8, "--rank/--world-size"), ClusterEnv.resolve(3, 8, Map.of("SLURM_PROCID", "0", "SLURM_NTASKS", "1")),
+                "--rank with --world-size overrides the launcher (a failed rank rerun inside an allocation)");
+    }
+
+    /** The same through a child's real environment: exit 2, one line, nothing written. */
+    @Test
+    void aDisagreeingWorldSizeExitsTwoAndWritesNothing() throws Exception {
+        Path out = dir.resolve("disagree");
+        ProcessBuilder pb = new ProcessBuilder(ChildProcesses.initium("materialize", "--model", MaterializeTest.TINY, "--out", out.toString(),
+                "--world-size", "4", "--quiet"));
+        pb.environment().keySet().removeAll(List.of("RANK", "WORLD_SIZE", "JOB_COMPLETION_INDEX"));
+        pb.environment().put("SLURM_PROCID", "0");
+        pb.environment().put("SLURM_NTASKS", "2");
+        ChildProcesses.Finished f = ChildProcesses.run(pb, dir.resolve("child.log"), Duration.ofMinutes(2));
+        assertFalse(f.timedOut(), "the child ran past 2 minutes and was killed:\n" + f.output());
+        assertEquals(2, f.exitCode(), f.output());
+        assertEquals(1, f.lines().size(), f.output());
+        assertTrue(f.lines().get(0).contains("--world-size 4") && f.lines().get(0).contains("SLURM_NTASKS=2"), f.output());
+        assertFalse(Files.exists(out), "nothing written, not even the directory");
+    }
+
     /** Through the real environment of a child process: RANK without WORLD_SIZE would otherwise write the whole model on every rank. */
     @Test
     void rankWithoutWorldSizeExitsTwoAndWritesNothing() throws Exception {
         Path out = dir.resolve("rank-only");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"), "dev.initium.cli.Main", "materialize", "--model", MaterializeTest.TINY,
-                "--out", out.toString(), "--quiet").redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        ProcessBuilder pb = new ProcessBuilder(ChildProcesses.initium("materialize", "--model", MaterializeTest.TINY, "--out", out.toString(), "--quiet"));
+        pb.environment().keySet().removeAll(List.of("WORLD_SIZE", "SLURM_PROCID", "SLURM_NTASKS", "JOB_COMPLETION_INDEX"));
         pb.environment().put("RANK", "1");
-        pb.environment().remove("WORLD_SIZE");
-        Process p = pb.start();
-        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
-        List<String> lines = err.lines().filter(l -> !l.startsWith("WARNING: Using incubator modules")).toList();
-        assertEquals(2, p.exitValue(), err);
-        assertEquals(1, lines.size(), err);
-        assertTrue(lines.get(0).contains("RANK") && lines.get(0).contains("WORLD_SIZE"), err);
+        ChildProcesses.Finished f = ChildProcesses.run(pb, dir.resolve("child.log"), Duration.ofMinutes(2));
+        assertFalse(f.timedOut(), "the child ran past 2 minutes and was killed:\n" + f.output());
+        assertEquals(2, f.exitCode(), f.output());
+        assertEquals(1, f.lines().size(), f.output());
+        assertTrue(f.lines().get(0).contains("RANK") && f.lines().get(0).contains("WORLD_SIZE"), f.output());
         assertFalse(Files.exists(out), "nothing written, not even the directory");
     }
 
