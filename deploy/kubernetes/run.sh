@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs deploy/kubernetes/initium-job.yaml end to end with kubectl: stores the model config in the
 # ConfigMap the pods mount, starts the Indexed Job, waits until every index has completed, then
-# runs initium-verify.yaml and prints its verdict. Exit code 0 only when verify found no mismatch.
+# runs initium-verify.yaml (materialize --finalize, then verify) and prints its verdict. Exit code 0
+# only when the checkpoint was complete and verify found no mismatch.
 #   deploy/kubernetes/run.sh examples/llama-3-8b/config.json [TIMEOUT_SECONDS, default 7200]
 # Edit the two YAML files first for the image name, the output path, the seed and the world size.
 set -euo pipefail
@@ -36,5 +37,5 @@ kubectl delete job initium-verify --ignore-not-found
 kubectl apply -f "$here/initium-verify.yaml"
 status=0
 wait_job initium-verify || status=1
-kubectl logs job/initium-verify
+kubectl logs job/initium-verify --all-containers=true
 exit "$status"

@@ -2,8 +2,16 @@
 # Initium under torchrun, for setups that already launch their jobs with it. torchrun starts
 # NPROC_PER_NODE processes of `initium materialize` on each node and gives each one RANK and
 # WORLD_SIZE (= NNODES x NPROC_PER_NODE), which Initium reads; the processes never talk to each
-# other. When torchrun has returned, the node with NODE_RANK 0 runs `initium verify` once
-# (torchrun's agents leave together, after every process of every node has succeeded).
+# other. When torchrun has returned, the node with NODE_RANK 0 runs `initium materialize --finalize`
+# and then `initium verify` once.
+#
+# torchrun returning on node 0 does not mean that the other nodes are done: an agent whose own
+# processes have ended waits for the other agents at an exit barrier for at most 300 s
+# (torch.distributed.elastic's exit_barrier_timeout), then logs the timeout and exits anyway, with
+# code 0 when its own processes succeeded, whatever the other nodes are still doing. So node 0 runs
+# `materialize --finalize --wait FINALIZE_WAIT` first: it writes the index only when every shard of
+# every node is complete, waiting for them, and fails (exit code 4, naming the missing shards)
+# otherwise; verify runs only after it has passed.
 #
 #   One node, one process per GPU:
 #     MODEL=examples/tiny-llama/config.json OUT=/shared/ckpt/tiny deploy/torchrun/initium-torchrun.sh
@@ -22,11 +30,16 @@
 #   NPROC_PER_NODE    processes on this node (default: the GPUs nvidia-smi lists, else 1)
 #   NNODES            number of nodes (default 1)
 #   NODE_RANK         this node's index, 0 runs verify (default 0)
-#   RDZV_ENDPOINT     host:port of the c10d rendezvous (default: torchrun --standalone, one node only)
+#   RDZV_ENDPOINT     host:port of the c10d rendezvous (default: torchrun --standalone, one node only;
+#                     it serves the rendezvous on the fixed port 29400, so two such runs on one host clash)
 #   RDZV_ID           rendezvous id, the same on every node (default initium)
 #   THREADS           CPU threads per process (default: the node's processors / NPROC_PER_NODE)
 #   SEED, DTYPE, INIT, MAX_SHARD_SIZE, BACKEND, RESUME=1, VERIFY_SAMPLE=K  as in deploy/slurm/initium.sbatch
 #   TORCHRUN_ARGS     more torchrun options, e.g. "--max_restarts 2" (with RESUME=1 a restart keeps finished files)
+#   FINALIZE_WAIT     how long node 0's --finalize waits for the other nodes' shards (default 600s)
+#
+# Every node, a rerun of a failed rank and node 0's finalize step must run the same Initium build:
+# its version is in every header, hence in the plan.
 set -euo pipefail
 
 : "${MODEL:?set MODEL to the model config.json or spec}"
@@ -75,6 +88,10 @@ if ! "${launch[@]}" --no_python "${materialize[@]}"; then
 fi
 
 if [ "$NODE_RANK" = 0 ]; then
+  if ! "$INITIUM" materialize "${plan[@]}" --out "$OUT" --max-shard-size "${MAX_SHARD_SIZE:-5GB}" --finalize --wait "${FINALIZE_WAIT:-600s}"; then
+    echo "initium-torchrun: the checkpoint is not complete (see above): rerun the ranks of the missing shards with RESUME=1, then finalize again" >&2
+    exit 1
+  fi
   verify=("$INITIUM" verify "${plan[@]}" --backend "$BACKEND")
   if [ -n "${VERIFY_SAMPLE:-}" ]; then verify+=(--sample "$VERIFY_SAMPLE"); fi
   "${verify[@]}" "$OUT"

@@ -138,6 +138,20 @@ final class Args {
         return count.longValueExact();
     }
 
+    /** A duration for {@code name}: whole seconds, optionally with a unit s, m or h ({@code 90}, {@code 90s}, {@code 10m}, {@code 1h}); at least 0. */
+    static java.time.Duration duration(String name, String text) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9]{1,9})\\s*([smh]?)").matcher(text.trim().toLowerCase(Locale.ROOT));
+        if (!m.matches()) {
+            throw new InvalidArgumentException(name + " '" + text + "': expected whole seconds, or a number with s, m or h (300, 300s, 10m, 1h)");
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "m" -> java.time.Duration.ofMinutes(n);
+            case "h" -> java.time.Duration.ofHours(n);
+            default -> java.time.Duration.ofSeconds(n);
+        };
+    }
+
     /** A 64-bit value given as signed or unsigned decimal, or as 0x hex. */
     static long u64(String name, String text) {
         String t = text.trim();

@@ -3,6 +3,7 @@ package dev.initium.cli;
 import dev.initium.InitiumException;
 import dev.initium.InitiumIOException;
 import dev.initium.InvalidArgumentException;
+import dev.initium.checkpoint.IncompleteCheckpointException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -15,7 +16,9 @@ import picocli.CommandLine.Command;
  *       {@code verify}, a device error, an internal error;
  *   <li>{@value #BAD_INPUT}: bad input: one line on standard error naming the problem, and nothing written;
  *   <li>{@value #IO_ERROR}: an I/O error (disk full, EIO, a file-size limit): one line
- *       {@code initium: I/O error: <path>: <reason>}, temporary files removed, nothing that looks complete left.
+ *       {@code initium: I/O error: <path>: <reason>}, temporary files removed, nothing that looks complete left;
+ *   <li>{@value #INCOMPLETE}: {@code materialize --finalize} found shards of the plan missing, half-written or of
+ *       another plan when its {@code --wait} ran out: one line naming them, and nothing written.
  * </ul>
  */
 @Command(name = "initium", mixinStandardHelpOptions = true, versionProvider = Version.class,
@@ -32,6 +35,8 @@ public final class Main implements Runnable {
     public static final int BAD_INPUT = 2;
     /** Exit code for I/O errors: the disk, not the input. */
     public static final int IO_ERROR = 3;
+    /** Exit code of {@code materialize --finalize} when shards of the plan are not complete: a rank is still writing or failed. */
+    public static final int INCOMPLETE = 4;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -71,6 +76,11 @@ public final class Main implements Runnable {
                 err.println("initium: I/O error: " + io.getMessage());
                 err.flush();
                 return IO_ERROR;
+            }
+            if (ex instanceof IncompleteCheckpointException) {
+                err.println("initium: " + ex.getMessage());
+                err.flush();
+                return INCOMPLETE;
             }
             if (ex instanceof InitiumException) {
                 err.println("initium: " + ex.getMessage());

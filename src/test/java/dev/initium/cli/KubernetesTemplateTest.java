@@ -97,6 +97,48 @@ class KubernetesTemplateTest {
                 map(volumeFor(vpod, vc, v.model.toString()), "configMap").get("name"), "the same model config");
     }
 
+    /**
+     * Before verify, the verify Job's init container runs {@code materialize --finalize} on the same
+     * plan (model, seed, dtype, --init, shard size: the same files), with the same image (the same
+     * build: its version is in the plan), on the same volume mounted writable, waiting for shards
+     * that an NFS-backed volume shows late.
+     */
+    @Test
+    void verifyJobFinalizesTheSamePlanFirst() throws IOException {
+        Map<String, Object> job = document(DIR.resolve("initium-job.yaml"), "Job", "initium-materialize");
+        Map<String, Object> pod = map(map(map(job, "spec"), "template"), "spec");
+        Map<String, Object> c = onlyContainer(pod);
+        MaterializeCommand m = parse(strings(c.get("args")), MaterializeCommand.class);
+
+        Map<String, Object> vjob = document(DIR.resolve("initium-verify.yaml"), "Job", "initium-verify");
+        Map<String, Object> vpod = map(map(map(vjob, "spec"), "template"), "spec");
+        List<?> init = assertInstanceOf(List.class, vpod.get("initContainers"), "an init container runs before verify");
+        assertEquals(1, init.size());
+        Map<String, Object> fc = cast(init.getFirst());
+        assertEquals(c.get("image"), fc.get("image"), "the same image, so the same build");
+        MaterializeCommand f = parse(strings(fc.get("args")), MaterializeCommand.class);
+        assertTrue(f.finalize, "materialize --finalize");
+        assertNotNull(f.waitFor, "it waits for shards the volume shows late");
+        assertTrue(Args.duration("--wait", f.waitFor).toSeconds() >= 60, "at least NFS's attribute-cache time: " + f.waitFor);
+        assertNull(f.rank);
+        assertNull(f.worldSize, "--finalize checks the whole plan");
+        assertFalse(f.resume || f.force);
+        assertEquals(m.out, f.out);
+        assertEquals(m.model, f.model);
+        assertEquals(Args.u64("--seed", m.seed), Args.u64("--seed", f.seed));
+        assertEquals(m.dtype, f.dtype);
+        assertEquals(m.inits, f.inits);
+        assertEquals(Args.bytes(m.maxShardSize), Args.bytes(f.maxShardSize), "the same shard size, so the same files");
+        assertEquals(map(volumeFor(pod, c, m.out.toString()), "persistentVolumeClaim").get("claimName"),
+                map(volumeFor(vpod, fc, f.out.toString()), "persistentVolumeClaim").get("claimName"), "the same volume");
+        for (Object o : (List<?>) fc.get("volumeMounts")) {
+            Map<String, Object> mount = cast(o);
+            if (f.out.toString().startsWith((String) mount.get("mountPath"))) {
+                assertFalse(Boolean.TRUE.equals(mount.get("readOnly")), "finalize writes the index: the volume is mounted writable");
+            }
+        }
+    }
+
     @Test
     void imageAndUserMatchTheGpuDockerfileAndRunScript() throws IOException {
         Map<String, Object> job = document(DIR.resolve("initium-job.yaml"), "Job", "initium-materialize");

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The project's own sbatch template, submitted as is to a real one-node Slurm cluster
  * ({@link SlurmCluster}) with 3 tasks: the union of the tasks' files is byte-identical to a
- * single-process run and the template's final {@code initium verify} step passes; a task that
+ * single-process run and the template's {@code materialize --finalize} and {@code initium verify}
+ * steps pass; a task that
  * fails leaves the others' files complete, and resubmitting with {@code RESUME=1} finishes the
  * checkpoint. Needs root and Debian's slurm-wlm and munge (skips otherwise, unless
  * {@code INITIUM_REQUIRE_CLUSTER} names slurm). About 30 s on a quiet 2-core machine.
@@ -68,6 +69,7 @@ class SlurmTemplateTest {
 
         assertEquals(0, job.exitCode(), job.output());
         TemplateRuns.assertEveryRank(job.output(), TASKS, SOURCE, shards);
+        TemplateRuns.assertFinalized(job.output(), shards);
         assertTrue(job.output().contains("verify: OK, " + TemplateRuns.tensors() + " tensors match"), "the verify step:\n" + job.output());
         TemplateRuns.assertSameCheckpoint(reference, out);
         System.out.printf(Locale.ROOT, "SlurmTemplateTest: %d tasks wrote %d files, %d bytes; sbatch --wait returned after %.1f s (verify included)%n",
@@ -88,6 +90,7 @@ class SlurmTemplateTest {
         assertNotEquals(0, failed.exitCode(), failed.output());
         assertTrue(failed.output().contains("at least one task failed"), failed.output());
         assertFalse(failed.output().contains("verify:"), "verify must not run after a failed task:\n" + failed.output());
+        assertFalse(failed.output().contains("--finalize:"), "nor finalize:\n" + failed.output());
         List<TemplateRuns.RankSummary> done = TemplateRuns.summaries(failed.output());
         assertEquals(TASKS - 1, done.size(), "the other tasks finished:\n" + failed.output());
         for (TemplateRuns.RankSummary r : done) {
@@ -104,6 +107,7 @@ class SlurmTemplateTest {
         int kept = all.stream().mapToInt(TemplateRuns.RankSummary::kept).sum();
         int keptBefore = done.stream().mapToInt(TemplateRuns.RankSummary::files).sum();
         assertEquals(keptBefore, kept, "the resumed job keeps every file of the tasks that had finished:\n" + resumed.output());
+        TemplateRuns.assertFinalized(resumed.output(), shards.size());
         assertTrue(resumed.output().contains("verify: OK, " + TemplateRuns.tensors() + " tensors match"), resumed.output());
         TemplateRuns.assertSameCheckpoint(reference, out);
     }

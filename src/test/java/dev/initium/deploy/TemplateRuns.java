@@ -123,6 +123,16 @@ final class TemplateRuns {
         return l;
     }
 
+    /** The template's {@code materialize --finalize} step ran once and found every one of the {@code shards} shards complete. */
+    static void assertFinalized(String output, int shards) {
+        String line = "materialize --finalize: every one of the " + shards + " shards is complete";
+        assertEquals(1, output.split(Pattern.quote(line), -1).length - 1, "one finalize step, after every rank:\n" + output);
+        assertTrue(output.indexOf(line) < output.indexOf("verify: "), "finalize runs before verify:\n" + output);
+        for (RankSummary r : summaries(output)) {
+            assertTrue(output.lastIndexOf("[rank " + r.rank() + " of ") < output.indexOf(line), "finalize after rank " + r.rank() + ":\n" + output);
+        }
+    }
+
     /** Exactly one summary per rank 0..world-1, each from {@code source}, their files adding up to {@code shards}. */
     static List<RankSummary> assertEveryRank(String output, int world, String source, int shards) {
         List<RankSummary> s = summaries(output);
