@@ -21,8 +21,12 @@ import java.util.Set;
 final class RequiredTools {
     /** Comma-separated groups whose absence fails instead of skipping. */
     static final String VARIABLE = "INITIUM_REQUIRE_CLUSTER";
-    /** The groups: the Slurm daemons and clients with munge, torchrun, shellcheck, dockerfile-utils (npm). */
-    static final Set<String> GROUPS = Set.of("slurm", "torchrun", "shellcheck", "dockerfile-utils");
+    /**
+     * The groups: the Slurm daemons and clients with munge, torchrun, shellcheck, dockerfile-utils
+     * (npm), and netns (unshare and ip, and a kernel that lets the test create a network namespace;
+     * .ci/run requires it only where the host permits one).
+     */
+    static final Set<String> GROUPS = Set.of("slurm", "torchrun", "shellcheck", "dockerfile-utils", "netns");
 
     /** Daemons live in sbin directories, which a user's PATH may lack. */
     private static final List<String> SBIN = List.of("/usr/local/sbin", "/usr/sbin", "/sbin");
