@@ -127,8 +127,8 @@ class CheckpointIntegrityTest {
 
     @Test
     void resumeRewritesExactlyTheShardsWhoseTensorsChanged() throws Exception {
-        Path a = fourTensors("0.02");
-        Path b = fourTensors("0.03");
+        Path a = fourTensors(dir, "0.02");
+        Path b = fourTensors(dir, "0.03");
         Path out = dir.resolve("exact");
         assertEquals(0, CliHarness.run("materialize", "--model", a.toString(), "--out", out.toString(), "--max-shard-size", "300KB", "--quiet").code());
         Map<String, Object> inodes = inodes(out);
@@ -170,8 +170,8 @@ class CheckpointIntegrityTest {
         return p;
     }
 
-    /** Four 256 KB tensors, one per shard at 300KB; t2's std is {@code std2}. */
-    private Path fourTensors(String std2) throws Exception {
+    /** A spec of four 256 KB tensors in {@code dir}, one per shard at 300KB; t2's std is {@code std2}. */
+    static Path fourTensors(Path dir, String std2) throws Exception {
         StringBuilder t = new StringBuilder();
         for (int i = 0; i < 4; i++) {
             t.append(i == 0 ? "" : ",").append("{\"name\": \"t").append(i).append("\", \"shape\": [256, 256], \"init\": \"normal\", ")

@@ -121,8 +121,8 @@ class ForceAndStaleFilesTest {
      */
     @Test
     void aFailedResumeAfterThePlanChangedLeavesNoFileOfTheOldPlan() throws Exception {
-        Path a = fourTensors("0.02");
-        Path b = fourTensors("0.03");
+        Path a = CheckpointIntegrityTest.fourTensors(dir, "0.02");
+        Path b = CheckpointIntegrityTest.fourTensors(dir, "0.03");
         Path out = dir.resolve("resume");
         assertEquals(0, CliHarness.run("materialize", "--model", a.toString(), "--out", out.toString(), "--max-shard-size", "300KB", "--quiet").code());
         String changed = "model-00003-of-00004.safetensors";
@@ -183,11 +183,8 @@ class ForceAndStaleFilesTest {
 
     /** The files of {@code model} as {@code initium materialize} lays them out (its metadata included). */
     static List<ShardLayout.Shard> cliLayout(String model, long maxShardBytes, long seed) {
-        var plan = dev.initium.model.Models.load(Path.of(model), null, List.of());
-        Map<String, String> meta = new java.util.LinkedHashMap<>();
-        meta.put("initium.version", dev.initium.cli.Version.current());
-        meta.put("initium.architecture", plan.architecture());
-        return CheckpointWriter.layout(plan, new CheckpointWriter.Options(seed, maxShardBytes, false, false, new ClusterEnv(0, 1, "test"), meta));
+        ModelPlan plan = Models.load(Path.of(model), null, List.of());
+        return CheckpointWriter.layout(plan, new CheckpointWriter.Options(seed, maxShardBytes, false, false, new ClusterEnv(0, 1, "test"), metadata(plan)));
     }
 
     private static List<String> concat(List<String> a, List<String> b) {
@@ -222,18 +219,6 @@ class ForceAndStaleFilesTest {
                 throw new UncheckedIOException(new java.io.IOException("No space left on device"));
             }
         };
-    }
-
-    /** Four 256 KB tensors, one per shard at 300KB; t2's std is {@code std2}. */
-    private Path fourTensors(String std2) throws Exception {
-        StringBuilder t = new StringBuilder();
-        for (int i = 0; i < 4; i++) {
-            t.append(i == 0 ? "" : ",").append("{\"name\": \"t").append(i).append("\", \"shape\": [256, 256], \"init\": \"normal\", ")
-                    .append("\"params\": {\"std\": ").append(i == 2 ? std2 : "0.02").append("}}");
-        }
-        Path p = dir.resolve("four-" + std2 + ".json");
-        Files.writeString(p, "{\"format\": \"initium-model-spec/1\", \"dtype\": \"f32\", \"tensors\": [" + t + "]}");
-        return p;
     }
 
     private static List<String> temporaries(Path out) throws Exception {
