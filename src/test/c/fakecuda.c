@@ -9,19 +9,41 @@
  * of the launch's grid (gid = 0 .. grid * block - 1), so a wrong argument shows as wrong bits.
  *
  * Like the driver, it checks what a driver checks: cuInit first; a current context for context
- * calls (cuCtxSetCurrent is per thread); live handles; device ranges inside a live allocation
- * (CUDA_ERROR_ILLEGAL_ADDRESS for a kernel writing outside, CUDA_ERROR_INVALID_VALUE for copies);
- * alignment of cuMemsetD16/D32; a cubin's architecture (ELF e_flags) against the device's.
+ * calls, from a context stack per thread (cuCtxSetCurrent replaces its top, cuCtxPushCurrent_v2 and
+ * cuCtxPopCurrent_v2 push and pop, cuCtxCreate_v2 pushes the context it creates); live handles, and
+ * streams and modules of the current context; device ranges inside a live allocation
+ * (CUDA_ERROR_ILLEGAL_ADDRESS for a kernel writing outside, or into memory of another context, which
+ * a context cannot address; CUDA_ERROR_INVALID_VALUE for copies), with sizes checked for overflow;
+ * alignment of cuMemsetD16/D32; a cubin's architecture (ELF e_flags) against the device's, and an
+ * NVRTC image's CUDA version against the driver's.
+ *
+ * Memory: cuMemAlloc_v2 (device memory of the current context), cuMemAllocAsync (device memory of
+ * the device's pool, which belongs to no context: CU_POINTER_ATTRIBUTE_CONTEXT is NULL, as for
+ * stream-ordered allocations), cuMemAllocHost_v2 (page-locked host memory); cuPointerGetAttribute
+ * answers CONTEXT, MEMORY_TYPE and DEVICE_ORDINAL for an address inside one of them, and
+ * cuMemGetAddressRange_v2 the base and size of the device allocation holding an address.
+ *
+ * Streams: a stream created with flags 0 (a blocking stream) is ordered after the legacy default
+ * stream of its context, and the legacy stream (NULL or CU_STREAM_LEGACY) and the per-thread default
+ * stream after every blocking stream; a CU_STREAM_NON_BLOCKING stream is not. The double runs every
+ * operation at once, so this ordering is modelled by pending legacy-stream work a test queues
+ * (fakecuda_legacy_work): the next operation on a stream ordered after the legacy stream of that
+ * context completes it first ("legacy_waited"); a write by any other stream into its range while it
+ * is pending is counted as a race ("legacy_races").
  *
  * Test controls (exported, called by the tests through FFM):
  *   fakecuda_configure(devices, major, minor, sms, total_bytes, driver_version)
  *   fakecuda_fail(name, nth, result)   the nth call of the function called name from now on returns result
  *   fakecuda_reject(kind, result)      module images of a kind ("cubin", "ptx", "nvrtc-cubin", "nvrtc-ptx") fail
  *                                      with result (e.g. CUDA_ERROR_NO_BINARY_FOR_GPU = 209)
- *   fakecuda_reset()                   clears failures, rejections and counters (not live objects)
+ *   fakecuda_reset()                   clears failures, rejections, pending legacy work and counters (not live objects)
  *   fakecuda_counter(name)             "retain", "release", "alloc", "free", "live_allocs", "module_load",
  *                                      "module_unload", "live_modules", "stream_create", "stream_destroy",
- *                                      "event_create", "event_destroy", "launch", "sync", "ctx_refs"
+ *                                      "event_create", "event_destroy", "launch", "sync", "ctx_refs",
+ *                                      "live_created_contexts", "legacy_waited", "legacy_races"
+ *   fakecuda_legacy_work(ptr, bytes)   queues work on the legacy default stream of the calling thread's
+ *                                      current context that reads [ptr, ptr + bytes) until an operation
+ *                                      ordered after that stream runs
  *   fakecuda_last_image(&length)       the bytes of the last image cuModuleLoadDataEx accepted
  *   fakecuda_last_launch_stream()      the stream of the last launch
  *
@@ -55,13 +77,22 @@ enum {
 #define MAGIC_MODULE 0x4d4f444cU
 #define MAGIC_FUNCTION 0x46554e43U
 
-struct fake_ctx { int device; int refs; };
-struct fake_alloc { uintptr_t base; size_t size; int device; int live; void *raw; };
-struct fake_stream { unsigned magic; int live; int device; };
+#define MAX_CREATED 64
+#define STACK_DEPTH 16
+#define CU_MEMORYTYPE_HOST 1
+#define CU_MEMORYTYPE_DEVICE 2
+
+/* A context: a device's primary context (usable while retained) or one of cuCtxCreate_v2 (until cuCtxDestroy_v2). */
+struct fake_ctx { int device; int refs; int primary; int live; };
+/* ctx: the context it belongs to, NULL for pool memory (cuMemAllocAsync); type: CU_MEMORYTYPE_DEVICE or _HOST. */
+struct fake_alloc { uintptr_t base; size_t size; int device; int live; void *raw; struct fake_ctx *ctx; unsigned type; };
+struct fake_stream { unsigned magic; int live; int device; struct fake_ctx *ctx; unsigned flags; };
 struct fake_event { unsigned magic; int live; int timing; int recorded; double when; };
 struct fake_function { unsigned magic; struct fake_module *module; const char *name; int index; int kind; int dtype; };
-struct fake_module { unsigned magic; int live; int device; struct fake_function functions[12]; };
+struct fake_module { unsigned magic; int live; int device; struct fake_ctx *ctx; struct fake_function functions[12]; };
 struct fake_failure { char name[64]; int countdown; int result; };
+/* Work queued on the legacy default stream of ctx that reads [base, base + size) until it completes. */
+struct fake_legacy_work { struct fake_ctx *ctx; uintptr_t base; size_t size; int pending; };
 
 typedef struct fake_ctx *CUcontext;
 typedef struct fake_stream *CUstream;
@@ -70,12 +101,15 @@ typedef struct fake_module *CUmodule;
 typedef struct fake_function *CUfunction;
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static __thread struct fake_ctx *current;
+static __thread struct fake_ctx *ctx_stack[STACK_DEPTH];
+static __thread int ctx_depth;
 static int initialised;
 static int device_count = 1, dev_major = 9, dev_minor = 0, dev_sms = 4, driver_version = 13000;
 static long long total_bytes = 1LL << 30;
 static long long used_bytes[MAX_DEVICES];
 static struct fake_ctx contexts[MAX_DEVICES];
+static struct fake_ctx created[MAX_CREATED];
+static struct fake_legacy_work legacy_work;
 static struct fake_alloc allocs[MAX_OBJECTS];
 static struct fake_stream *streams[MAX_OBJECTS];
 static struct fake_event *events[MAX_OBJECTS];
@@ -84,7 +118,7 @@ static int nstreams, nevents, nmodules, nallocs;
 static struct fake_failure failures[16];
 static int reject_cubin, reject_ptx, reject_nvrtc_cubin, reject_nvrtc_ptx;
 static long long c_retain, c_release, c_alloc, c_free, c_module_load, c_module_unload, c_stream_create, c_stream_destroy,
-    c_event_create, c_event_destroy, c_launch, c_sync;
+    c_event_create, c_event_destroy, c_launch, c_sync, c_legacy_waited, c_legacy_races;
 static unsigned char *last_image;
 static size_t last_image_length;
 static CUstream last_launch_stream;
@@ -136,6 +170,8 @@ void fakecuda_reset(void) {
     reject_cubin = reject_ptx = reject_nvrtc_cubin = reject_nvrtc_ptx = 0;
     c_retain = c_release = c_alloc = c_free = c_module_load = c_module_unload = 0;
     c_stream_create = c_stream_destroy = c_event_create = c_event_destroy = c_launch = c_sync = 0;
+    c_legacy_waited = c_legacy_races = 0;
+    memset(&legacy_work, 0, sizeof legacy_work);
     pthread_mutex_unlock(&lock);
 }
 
@@ -154,6 +190,12 @@ long long fakecuda_counter(const char *name) {
     else if (strcmp(name, "event_destroy") == 0) v = c_event_destroy;
     else if (strcmp(name, "launch") == 0) v = c_launch;
     else if (strcmp(name, "sync") == 0) v = c_sync;
+    else if (strcmp(name, "legacy_waited") == 0) v = c_legacy_waited;
+    else if (strcmp(name, "legacy_races") == 0) v = c_legacy_races;
+    else if (strcmp(name, "live_created_contexts") == 0) {
+        v = 0;
+        for (int i = 0; i < MAX_CREATED; i++) v += created[i].live;
+    }
     else if (strcmp(name, "live_allocs") == 0) {
         v = 0;
         for (int i = 0; i < nallocs; i++) v += allocs[i].live;
@@ -179,6 +221,20 @@ void *fakecuda_last_launch_stream(void) {
 
 /* ---- helpers (called with the lock held) ---- */
 
+/* The calling thread's current context: the top of its context stack, or NULL. */
+static struct fake_ctx *current_ctx(void) {
+    return ctx_depth > 0 ? ctx_stack[ctx_depth - 1] : NULL;
+}
+
+static int known_ctx(const struct fake_ctx *c) {
+    return (c >= &contexts[0] && c < &contexts[MAX_DEVICES]) || (c >= &created[0] && c < &created[MAX_CREATED]);
+}
+
+/* A context calls may use: a retained primary context, or a created one not yet destroyed. */
+static int usable_ctx(const struct fake_ctx *c) {
+    return c != NULL && known_ctx(c) && (c->primary ? c->refs > 0 : c->live);
+}
+
 static CUresult injected(const char *name) {
     for (int i = 0; i < 16; i++) {
         if (failures[i].name[0] != 0 && strcmp(failures[i].name, name) == 0) {
@@ -198,16 +254,40 @@ static CUresult injected(const char *name) {
     if (fake_r != CUDA_SUCCESS) { pthread_mutex_unlock(&lock); return fake_r; }
 #define LEAVE(r) do { CUresult leave_r = (r); pthread_mutex_unlock(&lock); return leave_r; } while (0)
 #define NEED_CONTEXT() \
-    if (current == NULL || current->refs == 0) LEAVE(CUDA_ERROR_INVALID_CONTEXT);
+    if (!usable_ctx(current_ctx())) LEAVE(CUDA_ERROR_INVALID_CONTEXT);
+
+static int default_stream(CUstream s) {
+    return s == NULL || (uintptr_t) s == 1 || (uintptr_t) s == 2; /* the legacy (NULL, CU_STREAM_LEGACY) and per-thread default streams */
+}
 
 static int valid_stream(CUstream s) {
-    if (s == NULL || (uintptr_t) s == 1 || (uintptr_t) s == 2) {
-        return 1; /* the legacy (NULL, CU_STREAM_LEGACY) and per-thread default streams */
+    if (default_stream(s)) {
+        return 1;
     }
     for (int i = 0; i < nstreams; i++) {
         if (streams[i] == s) return s->live && s->magic == MAGIC_STREAM;
     }
     return 0;
+}
+
+/* A stream work of the current context may be queued on: a default stream, or a live stream of that context. */
+static int stream_of_current(CUstream s) {
+    return valid_stream(s) && (default_stream(s) || s->ctx == current_ctx());
+}
+
+/*
+ * Orders an operation on s of the current context after the pending legacy-stream work where s is
+ * ordered after the legacy stream (a default stream, or a blocking stream: flags 0); a write of
+ * [p, p + n) by a stream that is not (CU_STREAM_NON_BLOCKING) while that work still reads it is a race.
+ */
+static void order_after_legacy(CUstream s, uintptr_t p, size_t n) {
+    if (!legacy_work.pending || legacy_work.ctx != current_ctx()) return;
+    if (default_stream(s) || s->flags == 0) {
+        legacy_work.pending = 0;
+        c_legacy_waited++;
+    } else if (n > 0 && p < legacy_work.base + legacy_work.size && legacy_work.base < p + n) {
+        c_legacy_races++;
+    }
 }
 
 static int valid_event(CUevent e) {
@@ -224,13 +304,34 @@ static int valid_module(CUmodule m) {
     return 0;
 }
 
-/* The live allocation that holds [p, p + n), or NULL. */
+/* The live allocation that holds [p, p + n), or NULL; free of overflow for any p and n. */
 static struct fake_alloc *allocation(CUdeviceptr p, size_t n) {
     for (int i = 0; i < nallocs; i++) {
         struct fake_alloc *a = &allocs[i];
         if (a->live && p >= a->base && p - a->base <= a->size && n <= a->size - (p - a->base)) return a;
     }
     return NULL;
+}
+
+/* The live allocation that the address p lies in (not one past its end), or NULL. */
+static struct fake_alloc *containing(CUdeviceptr p) {
+    for (int i = 0; i < nallocs; i++) {
+        struct fake_alloc *a = &allocs[i];
+        if (a->live && p >= a->base && p - a->base < a->size) return a;
+    }
+    return NULL;
+}
+
+/* Whether kernels of the current context can address a: device memory of that context, or pool memory of its device. */
+static int addressable(const struct fake_alloc *a) {
+    struct fake_ctx *c = current_ctx();
+    return a->type == CU_MEMORYTYPE_DEVICE && (a->ctx == c || (a->ctx == NULL && a->device == c->device));
+}
+
+/* n elements of width bytes: the byte count, or 0 with *overflow set when it does not fit in size_t. */
+static size_t bytes_of(size_t n, size_t width, int *overflow) {
+    *overflow = width != 0 && n > SIZE_MAX / width;
+    return *overflow ? 0 : n * width;
 }
 
 static double now_ms(void) {
@@ -354,23 +455,28 @@ CUresult cuDevicePrimaryCtxRetain(CUcontext *ctx, CUdevice dev) {
     ENTER("cuDevicePrimaryCtxRetain");
     if (dev < 0 || dev >= device_count) LEAVE(CUDA_ERROR_INVALID_DEVICE);
     contexts[dev].device = dev;
+    contexts[dev].primary = 1;
     contexts[dev].refs++;
     c_retain++;
     *ctx = &contexts[dev];
     LEAVE(CUDA_SUCCESS);
 }
 
-/* Frees what the driver frees when a primary context is destroyed (its last reference released): its memory and modules. */
-static void destroy_context(int dev) {
+/*
+ * Frees what the driver frees when a context is destroyed (a primary context's last reference
+ * released, or cuCtxDestroy_v2): its memory and modules, and with a primary context its device's pool memory.
+ */
+static void destroy_context(struct fake_ctx *c) {
     for (int i = 0; i < nallocs; i++) {
-        if (allocs[i].live && allocs[i].device == dev) {
-            allocs[i].live = 0;
-            used_bytes[dev] -= (long long) allocs[i].size;
-            free(allocs[i].raw);
+        struct fake_alloc *a = &allocs[i];
+        if (a->live && (a->ctx == c || (c->primary && a->ctx == NULL && a->device == c->device))) {
+            a->live = 0;
+            if (a->type == CU_MEMORYTYPE_DEVICE) used_bytes[a->device] -= (long long) a->size;
+            free(a->raw);
         }
     }
     for (int i = 0; i < nmodules; i++) {
-        if (modules[i]->device == dev) modules[i]->live = 0;
+        if (modules[i]->ctx == c) modules[i]->live = 0;
     }
 }
 
@@ -379,14 +485,90 @@ CUresult cuDevicePrimaryCtxRelease_v2(CUdevice dev) {
     if (dev < 0 || dev >= device_count) LEAVE(CUDA_ERROR_INVALID_DEVICE);
     if (contexts[dev].refs == 0) LEAVE(CUDA_ERROR_INVALID_CONTEXT);
     c_release++;
-    if (--contexts[dev].refs == 0) destroy_context(dev);
+    if (--contexts[dev].refs == 0) destroy_context(&contexts[dev]);
     LEAVE(CUDA_SUCCESS);
 }
 
+CUresult cuDevicePrimaryCtxGetState(CUdevice dev, unsigned int *flags, int *active) {
+    ENTER("cuDevicePrimaryCtxGetState");
+    if (dev < 0 || dev >= device_count) LEAVE(CUDA_ERROR_INVALID_DEVICE);
+    if (flags == NULL || active == NULL) LEAVE(CUDA_ERROR_INVALID_VALUE);
+    *flags = 0;
+    *active = contexts[dev].refs > 0;
+    LEAVE(CUDA_SUCCESS);
+}
+
+/* Replaces the top of the calling thread's context stack (pushes onto an empty one); NULL pops it. */
 CUresult cuCtxSetCurrent(CUcontext ctx) {
     ENTER("cuCtxSetCurrent");
-    if (ctx != NULL && (ctx < &contexts[0] || ctx >= &contexts[MAX_DEVICES] || ctx->refs == 0)) LEAVE(CUDA_ERROR_INVALID_CONTEXT);
-    current = ctx;
+    if (ctx != NULL && !usable_ctx(ctx)) LEAVE(CUDA_ERROR_INVALID_CONTEXT);
+    if (ctx == NULL) {
+        if (ctx_depth > 0) ctx_depth--;
+    } else if (ctx_depth == 0) {
+        ctx_stack[ctx_depth++] = ctx;
+    } else {
+        ctx_stack[ctx_depth - 1] = ctx;
+    }
+    LEAVE(CUDA_SUCCESS);
+}
+
+CUresult cuCtxGetCurrent(CUcontext *ctx) {
+    ENTER("cuCtxGetCurrent");
+    if (ctx == NULL) LEAVE(CUDA_ERROR_INVALID_VALUE);
+    *ctx = current_ctx();
+    LEAVE(CUDA_SUCCESS);
+}
+
+CUresult cuCtxPushCurrent_v2(CUcontext ctx) {
+    ENTER("cuCtxPushCurrent_v2");
+    if (ctx == NULL) LEAVE(CUDA_ERROR_INVALID_VALUE);
+    if (!usable_ctx(ctx)) LEAVE(CUDA_ERROR_INVALID_CONTEXT);
+    if (ctx_depth == STACK_DEPTH) LEAVE(CUDA_ERROR_OUT_OF_MEMORY);
+    ctx_stack[ctx_depth++] = ctx;
+    LEAVE(CUDA_SUCCESS);
+}
+
+CUresult cuCtxPopCurrent_v2(CUcontext *ctx) {
+    ENTER("cuCtxPopCurrent_v2");
+    if (ctx_depth == 0) LEAVE(CUDA_ERROR_INVALID_CONTEXT);
+    struct fake_ctx *top = ctx_stack[--ctx_depth];
+    if (ctx != NULL) *ctx = top;
+    LEAVE(CUDA_SUCCESS);
+}
+
+/* A context of its own (as JCuda's cuCtxCreate makes), pushed onto the calling thread's stack; not the primary context. */
+CUresult cuCtxCreate_v2(CUcontext *ctx, unsigned int flags, CUdevice dev) {
+    ENTER("cuCtxCreate_v2");
+    if (ctx == NULL) LEAVE(CUDA_ERROR_INVALID_VALUE);
+    if (dev < 0 || dev >= device_count) LEAVE(CUDA_ERROR_INVALID_DEVICE);
+    if (ctx_depth == STACK_DEPTH) LEAVE(CUDA_ERROR_OUT_OF_MEMORY);
+    (void) flags;
+    for (int i = 0; i < MAX_CREATED; i++) {
+        if (!created[i].live) {
+            created[i] = (struct fake_ctx) {dev, 0, 0, 1};
+            ctx_stack[ctx_depth++] = &created[i];
+            *ctx = &created[i];
+            LEAVE(CUDA_SUCCESS);
+        }
+    }
+    LEAVE(CUDA_ERROR_OUT_OF_MEMORY);
+}
+
+/* Destroys a context of cuCtxCreate_v2 and what it holds; popped from the calling thread's stack where it is on top. */
+CUresult cuCtxDestroy_v2(CUcontext ctx) {
+    ENTER("cuCtxDestroy_v2");
+    if (ctx == NULL || !known_ctx(ctx) || ctx->primary || !ctx->live) LEAVE(CUDA_ERROR_INVALID_CONTEXT);
+    destroy_context(ctx);
+    ctx->live = 0;
+    if (current_ctx() == ctx) ctx_depth--;
+    LEAVE(CUDA_SUCCESS);
+}
+
+/* Test control: work on the legacy default stream of the current context that reads [p, p + n) until it completes. */
+CUresult fakecuda_legacy_work(CUdeviceptr p, size_t n) {
+    ENTER("fakecuda_legacy_work");
+    NEED_CONTEXT();
+    legacy_work = (struct fake_legacy_work) {current_ctx(), (uintptr_t) p, n, 1};
     LEAVE(CUDA_SUCCESS);
 }
 
@@ -395,69 +577,126 @@ CUresult cuCtxSetCurrent(CUcontext ctx) {
 CUresult cuMemGetInfo_v2(size_t *free_bytes, size_t *total) {
     ENTER("cuMemGetInfo_v2");
     NEED_CONTEXT();
-    *free_bytes = (size_t) (total_bytes - used_bytes[current->device]);
+    *free_bytes = (size_t) (total_bytes - used_bytes[current_ctx()->device]);
     *total = (size_t) total_bytes;
     LEAVE(CUDA_SUCCESS);
 }
 
-CUresult cuMemAlloc_v2(CUdeviceptr *p, size_t bytes) {
-    ENTER("cuMemAlloc_v2");
-    NEED_CONTEXT();
-    if (bytes == 0) LEAVE(CUDA_ERROR_INVALID_VALUE);
-    int dev = current->device;
-    if ((long long) bytes > total_bytes - used_bytes[dev]) LEAVE(CUDA_ERROR_OUT_OF_MEMORY);
+/* A new allocation of the current context's device (ctx NULL: pool memory); the lock is held. */
+static CUresult new_allocation(CUdeviceptr *p, size_t bytes, struct fake_ctx *ctx, unsigned type) {
+    if (p == NULL || bytes == 0) return CUDA_ERROR_INVALID_VALUE;
+    int dev = current_ctx()->device;
+    if (type == CU_MEMORYTYPE_DEVICE && bytes > (size_t) (total_bytes - used_bytes[dev])) return CUDA_ERROR_OUT_OF_MEMORY;
     int slot = -1;
     for (int i = 0; i < nallocs; i++) {
         if (!allocs[i].live) { slot = i; break; }
     }
     if (slot < 0) {
-        if (nallocs == MAX_OBJECTS) LEAVE(CUDA_ERROR_OUT_OF_MEMORY);
+        if (nallocs == MAX_OBJECTS) return CUDA_ERROR_OUT_OF_MEMORY;
         slot = nallocs++;
     }
-    void *raw = malloc(bytes + 256);
-    if (raw == NULL) LEAVE(CUDA_ERROR_OUT_OF_MEMORY);
+    void *raw = bytes > SIZE_MAX - 256 ? NULL : malloc(bytes + 256);
+    if (raw == NULL) return CUDA_ERROR_OUT_OF_MEMORY;
     uintptr_t base = ((uintptr_t) raw + 255) & ~(uintptr_t) 255; /* cuMemAlloc aligns to at least 256 bytes */
-    allocs[slot] = (struct fake_alloc) {base, bytes, dev, 1, raw};
-    used_bytes[dev] += (long long) bytes;
+    allocs[slot] = (struct fake_alloc) {base, bytes, dev, 1, raw, ctx, type};
+    if (type == CU_MEMORYTYPE_DEVICE) used_bytes[dev] += (long long) bytes;
     c_alloc++;
     *p = (CUdeviceptr) base;
-    LEAVE(CUDA_SUCCESS);
+    return CUDA_SUCCESS;
+}
+
+/* Frees the live allocation of this type whose base is p; the lock is held. */
+static CUresult free_allocation(CUdeviceptr p, unsigned type) {
+    for (int i = 0; i < nallocs; i++) {
+        struct fake_alloc *a = &allocs[i];
+        if (a->live && a->base == p && a->type == type) {
+            a->live = 0;
+            if (type == CU_MEMORYTYPE_DEVICE) used_bytes[a->device] -= (long long) a->size;
+            free(a->raw);
+            c_free++;
+            return CUDA_SUCCESS;
+        }
+    }
+    return CUDA_ERROR_INVALID_VALUE;
+}
+
+CUresult cuMemAlloc_v2(CUdeviceptr *p, size_t bytes) {
+    ENTER("cuMemAlloc_v2");
+    NEED_CONTEXT();
+    LEAVE(new_allocation(p, bytes, current_ctx(), CU_MEMORYTYPE_DEVICE));
 }
 
 CUresult cuMemFree_v2(CUdeviceptr p) {
     ENTER("cuMemFree_v2");
     NEED_CONTEXT();
-    for (int i = 0; i < nallocs; i++) {
-        if (allocs[i].live && allocs[i].base == p) {
-            allocs[i].live = 0;
-            used_bytes[allocs[i].device] -= (long long) allocs[i].size;
-            free(allocs[i].raw);
-            c_free++;
-            LEAVE(CUDA_SUCCESS);
-        }
-    }
-    LEAVE(CUDA_ERROR_INVALID_VALUE);
+    LEAVE(free_allocation(p, CU_MEMORYTYPE_DEVICE));
 }
 
+/* Stream-ordered allocation from the device's default pool: device memory that belongs to no context. */
+CUresult cuMemAllocAsync(CUdeviceptr *p, size_t bytes, CUstream s) {
+    ENTER("cuMemAllocAsync");
+    NEED_CONTEXT();
+    if (!stream_of_current(s)) LEAVE(CUDA_ERROR_INVALID_HANDLE);
+    LEAVE(new_allocation(p, bytes, NULL, CU_MEMORYTYPE_DEVICE));
+}
+
+CUresult cuMemFreeAsync(CUdeviceptr p, CUstream s) {
+    ENTER("cuMemFreeAsync");
+    NEED_CONTEXT();
+    if (!stream_of_current(s)) LEAVE(CUDA_ERROR_INVALID_HANDLE);
+    LEAVE(free_allocation(p, CU_MEMORYTYPE_DEVICE));
+}
+
+/* Page-locked host memory of the current context: the driver knows it, but it is not device memory. */
+CUresult cuMemAllocHost_v2(void **p, size_t bytes) {
+    ENTER("cuMemAllocHost_v2");
+    NEED_CONTEXT();
+    if (p == NULL) LEAVE(CUDA_ERROR_INVALID_VALUE);
+    CUdeviceptr d;
+    CUresult r = new_allocation(&d, bytes, current_ctx(), CU_MEMORYTYPE_HOST);
+    if (r == CUDA_SUCCESS) *p = (void *) (uintptr_t) d;
+    LEAVE(r);
+}
+
+CUresult cuMemFreeHost(void *p) {
+    ENTER("cuMemFreeHost");
+    LEAVE(free_allocation((CUdeviceptr) (uintptr_t) p, CU_MEMORYTYPE_HOST));
+}
+
+/* CONTEXT (NULL for pool memory), MEMORY_TYPE and DEVICE_ORDINAL of an address inside an allocation; needs no current context. */
 CUresult cuPointerGetAttribute(void *data, int attribute, CUdeviceptr p) {
     ENTER("cuPointerGetAttribute");
-    struct fake_alloc *a = allocation(p, 0);
-    if (a == NULL) LEAVE(CUDA_ERROR_INVALID_VALUE);
+    struct fake_alloc *a = containing(p);
+    if (data == NULL || a == NULL) LEAVE(CUDA_ERROR_INVALID_VALUE);
     if (attribute == 9) { /* CU_POINTER_ATTRIBUTE_DEVICE_ORDINAL */
         *(int *) data = a->device;
     } else if (attribute == 1) { /* CU_POINTER_ATTRIBUTE_CONTEXT */
-        *(CUcontext *) data = &contexts[a->device];
+        *(CUcontext *) data = a->ctx;
+    } else if (attribute == 2) { /* CU_POINTER_ATTRIBUTE_MEMORY_TYPE */
+        *(unsigned int *) data = a->type;
     } else {
         LEAVE(CUDA_ERROR_INVALID_VALUE);
     }
     LEAVE(CUDA_SUCCESS);
 }
 
+/* The base and size of the device allocation that p lies in (either output may be NULL). */
+CUresult cuMemGetAddressRange_v2(CUdeviceptr *base, size_t *size, CUdeviceptr p) {
+    ENTER("cuMemGetAddressRange_v2");
+    NEED_CONTEXT();
+    struct fake_alloc *a = containing(p);
+    if (a == NULL || a->type != CU_MEMORYTYPE_DEVICE) LEAVE(CUDA_ERROR_NOT_FOUND);
+    if (base != NULL) *base = (CUdeviceptr) a->base;
+    if (size != NULL) *size = a->size;
+    LEAVE(CUDA_SUCCESS);
+}
+
 CUresult cuMemcpyHtoDAsync_v2(CUdeviceptr dst, const void *src, size_t n, CUstream s) {
     ENTER("cuMemcpyHtoDAsync_v2");
     NEED_CONTEXT();
-    if (!valid_stream(s)) LEAVE(CUDA_ERROR_INVALID_HANDLE);
+    if (!stream_of_current(s)) LEAVE(CUDA_ERROR_INVALID_HANDLE);
     if (allocation(dst, n) == NULL || src == NULL) LEAVE(CUDA_ERROR_INVALID_VALUE);
+    order_after_legacy(s, (uintptr_t) dst, n);
     memcpy((void *) (uintptr_t) dst, src, n);
     LEAVE(CUDA_SUCCESS);
 }
@@ -465,8 +704,9 @@ CUresult cuMemcpyHtoDAsync_v2(CUdeviceptr dst, const void *src, size_t n, CUstre
 CUresult cuMemcpyDtoHAsync_v2(void *dst, CUdeviceptr src, size_t n, CUstream s) {
     ENTER("cuMemcpyDtoHAsync_v2");
     NEED_CONTEXT();
-    if (!valid_stream(s)) LEAVE(CUDA_ERROR_INVALID_HANDLE);
+    if (!stream_of_current(s)) LEAVE(CUDA_ERROR_INVALID_HANDLE);
     if (allocation(src, n) == NULL || dst == NULL) LEAVE(CUDA_ERROR_INVALID_VALUE);
+    order_after_legacy(s, 0, 0);
     memcpy(dst, (const void *) (uintptr_t) src, n);
     LEAVE(CUDA_SUCCESS);
 }
@@ -481,9 +721,12 @@ CUresult cuMemcpyDtoH_v2(void *dst, CUdeviceptr src, size_t n) {
 }
 
 static CUresult memset_n(CUdeviceptr dst, unsigned int value, size_t n, int width, CUstream s) {
-    if (current == NULL || current->refs == 0) return CUDA_ERROR_INVALID_CONTEXT;
-    if (!valid_stream(s)) return CUDA_ERROR_INVALID_HANDLE;
-    if (dst % (CUdeviceptr) width != 0 || allocation(dst, n * (size_t) width) == NULL) return CUDA_ERROR_INVALID_VALUE;
+    if (!usable_ctx(current_ctx())) return CUDA_ERROR_INVALID_CONTEXT;
+    if (!stream_of_current(s)) return CUDA_ERROR_INVALID_HANDLE;
+    int overflow;
+    size_t bytes = bytes_of(n, (size_t) width, &overflow);
+    if (overflow || dst % (CUdeviceptr) width != 0 || allocation(dst, bytes) == NULL) return CUDA_ERROR_INVALID_VALUE;
+    order_after_legacy(s, (uintptr_t) dst, bytes);
     for (size_t i = 0; i < n; i++) {
         if (width == 1) ((uint8_t *) (uintptr_t) dst)[i] = (uint8_t) value;
         else if (width == 2) ((uint16_t *) (uintptr_t) dst)[i] = (uint16_t) value;
@@ -531,7 +774,9 @@ CUresult cuStreamCreate(CUstream *s, unsigned int flags) {
     struct fake_stream *st = calloc(1, sizeof *st);
     st->magic = MAGIC_STREAM;
     st->live = 1;
-    st->device = current->device;
+    st->device = current_ctx()->device;
+    st->ctx = current_ctx();
+    st->flags = flags;
     streams[nstreams++] = st;
     c_stream_create++;
     *s = st;
@@ -548,8 +793,9 @@ CUresult cuStreamDestroy_v2(CUstream s) {
 
 CUresult cuStreamSynchronize(CUstream s) {
     ENTER("cuStreamSynchronize");
-    if ((s == NULL || (uintptr_t) s <= 2) && (current == NULL || current->refs == 0)) LEAVE(CUDA_ERROR_INVALID_CONTEXT);
+    if (default_stream(s) && !usable_ctx(current_ctx())) LEAVE(CUDA_ERROR_INVALID_CONTEXT);
     if (!valid_stream(s)) LEAVE(CUDA_ERROR_INVALID_HANDLE);
+    if (default_stream(s)) order_after_legacy(s, 0, 0); /* waiting for a default stream waits for the legacy stream's work */
     c_sync++;
     LEAVE(CUDA_SUCCESS);
 }
@@ -571,6 +817,7 @@ CUresult cuEventCreate(CUevent *e, unsigned int flags) {
 CUresult cuEventRecord(CUevent e, CUstream s) {
     ENTER("cuEventRecord");
     if (!valid_event(e) || !valid_stream(s)) LEAVE(CUDA_ERROR_INVALID_HANDLE);
+    order_after_legacy(s, 0, 0);
     e->recorded = 1;
     e->when = now_ms();
     LEAVE(CUDA_SUCCESS);
@@ -602,12 +849,24 @@ CUresult cuEventDestroy_v2(CUevent e) {
 
 /* ---- modules ---- */
 
-/* "cubin" for an ELF image (with its architecture from e_flags), "ptx" for text, "nvrtc-*" for fakenvrtc.c's output. */
-static const char *image_kind(const unsigned char *image, int *sm, size_t *length) {
+/* The CUDA version (1000 * major + 10 * minor) in the " cuda X.Y" of fakenvrtc.c's marker, or -1. */
+static int nvrtc_version(const char *marker) {
+    const char *v = strstr(marker, " cuda ");
+    int major, minor;
+    return v != NULL && sscanf(v, " cuda %d.%d", &major, &minor) == 2 ? major * 1000 + minor * 10 : -1;
+}
+
+/*
+ * "cubin" for an ELF image (with its architecture from e_flags), "ptx" for text, "nvrtc-*" for
+ * fakenvrtc.c's output (with the CUDA version of the NVRTC that made it in *cuda, else -1).
+ */
+static const char *image_kind(const unsigned char *image, int *sm, size_t *length, int *cuda) {
+    *cuda = -1;
     if (memcmp(image, "\177ELF", 4) == 0) {
         if (memcmp(image + 4, "-initium-fake-nvrtc-cubin sm_", 29) == 0) {
             *sm = atoi((const char *) image + 33);
             *length = strlen((const char *) image);
+            *cuda = nvrtc_version((const char *) image);
             return "nvrtc-cubin";
         }
         uint16_t machine, phentsize, phnum, shentsize, shnum;
@@ -649,7 +908,11 @@ static const char *image_kind(const unsigned char *image, int *sm, size_t *lengt
     }
     *sm = -1;
     *length = strlen((const char *) image) + 1;
-    return strncmp((const char *) image, "// initium fake nvrtc ptx", 25) == 0 ? "nvrtc-ptx" : "ptx";
+    if (strncmp((const char *) image, "// initium fake nvrtc ptx", 25) == 0) {
+        *cuda = nvrtc_version((const char *) image);
+        return "nvrtc-ptx";
+    }
+    return "ptx";
 }
 
 static void write_log(unsigned int n, const int *keys, void **values, const char *text) {
@@ -668,9 +931,9 @@ CUresult cuModuleLoadDataEx(CUmodule *module, const void *image, unsigned int n,
     ENTER("cuModuleLoadDataEx");
     NEED_CONTEXT();
     if (image == NULL || (n > 0 && (keys == NULL || values == NULL))) LEAVE(CUDA_ERROR_INVALID_VALUE);
-    int sm;
+    int sm, cuda;
     size_t length;
-    const char *kind = image_kind(image, &sm, &length);
+    const char *kind = image_kind(image, &sm, &length, &cuda);
     int reject = strcmp(kind, "cubin") == 0 ? reject_cubin : strcmp(kind, "ptx") == 0 ? reject_ptx
         : strcmp(kind, "nvrtc-cubin") == 0 ? reject_nvrtc_cubin : reject_nvrtc_ptx;
     if (reject != 0) {
@@ -678,6 +941,21 @@ CUresult cuModuleLoadDataEx(CUmodule *module, const void *image, unsigned int n,
         snprintf(text, sizeof text, "fake driver: %s image rejected by the test", kind);
         write_log(n, keys, values, text);
         LEAVE(reject);
+    }
+    /*
+     * An image of an NVRTC newer than the driver: PTX needs a driver at least as new as the compiler
+     * (CUDA_ERROR_UNSUPPORTED_PTX_VERSION); a cubin one of the same major version (minor version
+     * compatibility). Which code a real driver gives for a cubin of a newer major version is not
+     * verified here; CUDA_ERROR_INVALID_IMAGE is one of those CudaModules skips.
+     */
+    int cubin = strcmp(kind, "nvrtc-cubin") == 0;
+    if (cuda > 0 && (cubin ? cuda / 1000 > driver_version / 1000 : cuda > driver_version)) {
+        char text[160];
+        snprintf(text, sizeof text, "fake driver: %s of NVRTC %d.%d needs a driver of CUDA %d.%d or newer; this one supports CUDA %d.%d",
+                 kind, cuda / 1000, cuda % 1000 / 10, cuda / 1000, cubin ? 0 : cuda % 1000 / 10, driver_version / 1000,
+                 driver_version % 1000 / 10);
+        write_log(n, keys, values, text);
+        LEAVE(cubin ? CUDA_ERROR_INVALID_IMAGE : CUDA_ERROR_UNSUPPORTED_PTX_VERSION);
     }
     int dev_sm = dev_major * 10 + dev_minor;
     if (strcmp(kind, "cubin") == 0 || strcmp(kind, "nvrtc-cubin") == 0) {
@@ -688,7 +966,8 @@ CUresult cuModuleLoadDataEx(CUmodule *module, const void *image, unsigned int n,
     struct fake_module *m = calloc(1, sizeof *m);
     m->magic = MAGIC_MODULE;
     m->live = 1;
-    m->device = current->device;
+    m->device = current_ctx()->device;
+    m->ctx = current_ctx();
     for (int i = 0; i < 12; i++) {
         m->functions[i] = (struct fake_function) {MAGIC_FUNCTION, m, KERNELS[i], i, i < 9 ? i % 3 : -1, i < 9 ? i / 3 : i - 9};
     }
@@ -733,8 +1012,8 @@ CUresult cuLaunchKernel(CUfunction f, unsigned int gx, unsigned int gy, unsigned
     for (int i = 0; i < nmodules && !known; i++) {
         known = f >= &modules[i]->functions[0] && f < &modules[i]->functions[12];
     }
-    if (!known || f->magic != MAGIC_FUNCTION || !f->module->live || f->module->device != current->device) LEAVE(CUDA_ERROR_INVALID_HANDLE);
-    if (!valid_stream(s)) LEAVE(CUDA_ERROR_INVALID_HANDLE);
+    if (!known || f->magic != MAGIC_FUNCTION || !f->module->live || f->module->ctx != current_ctx()) LEAVE(CUDA_ERROR_INVALID_HANDLE);
+    if (!stream_of_current(s)) LEAVE(CUDA_ERROR_INVALID_HANDLE);
     /* Initium's kernels use a one-dimensional grid, no shared memory and kernelParams only. */
     if (gx == 0 || bx == 0 || bx > 1024 || gy != 1 || gz != 1 || by != 1 || bz != 1 || shared != 0 || extra != NULL || params == NULL) {
         LEAVE(CUDA_ERROR_INVALID_VALUE);
@@ -742,8 +1021,14 @@ CUresult cuLaunchKernel(CUfunction f, unsigned int gx, unsigned int gy, unsigned
     void *out = *(void **) params[0];
     initium_u64 start = *(initium_u64 *) params[1];
     initium_u64 count = *(initium_u64 *) params[2];
-    int bytes = f->dtype == 0 ? 4 : 2;
-    if (count > 0 && allocation((CUdeviceptr) (uintptr_t) out, (size_t) count * (size_t) bytes) == NULL) LEAVE(CUDA_ERROR_ILLEGAL_ADDRESS);
+    /* The kernel writes count elements from out: all inside one allocation this context can address, else a fault. */
+    int overflow;
+    size_t bytes = bytes_of((size_t) count, f->dtype == 0 ? 4 : 2, &overflow);
+    if (count > 0) {
+        struct fake_alloc *a = overflow ? NULL : allocation((CUdeviceptr) (uintptr_t) out, bytes);
+        if (a == NULL || !addressable(a)) LEAVE(CUDA_ERROR_ILLEGAL_ADDRESS);
+    }
+    order_after_legacy(s, (uintptr_t) out, bytes);
     initium_u64 gsize = (initium_u64) gx * bx;
     if (f->kind >= 0) {
         initium_u32 k0 = *(initium_u32 *) params[3], k1 = *(initium_u32 *) params[4];

@@ -3,20 +3,29 @@
  * nothing. It exports the NVRTC functions dev.initium.backend.cuda.Nvrtc calls, with nvrtc.h's
  * signatures, checks what Initium must pass (the amalgamated kernel source with all twelve entry
  * points and no #include left; one --gpu-architecture and every bit-exactness flag) and returns a
- * marker image that fakecuda.c recognises ("nvrtc-cubin" for sm_XY, "nvrtc-ptx" for compute_XY);
- * the kernels themselves then run as host C in fakecuda.c.
+ * marker image that fakecuda.c recognises ("nvrtc-cubin" for sm_XY, "nvrtc-ptx" for compute_XY,
+ * each naming the CUDA version of this NVRTC, which fakecuda.c checks against the driver's as a
+ * driver checks the PTX ISA version); the kernels themselves then run as host C in fakecuda.c.
+ * Built once per NVRTC version the tests need: FAKENVRTC_MAJOR / FAKENVRTC_MINOR (default 13.0).
  *
  * Test controls: fakenvrtc_fail_next(result) fails the next nvrtcCompileProgram with result;
  * fakenvrtc_max_arch(sm) hides the architectures above sm; fakenvrtc_counter("create"|"destroy"|
  * "compile"); fakenvrtc_last_options() the options of the last compilation, space-separated.
  *
- * Build: cc -std=c11 -O2 -fPIC -shared -pthread -o libfakenvrtc.so fakenvrtc.c
+ * Build: cc -std=c11 -O2 -fPIC -shared -pthread [-DFAKENVRTC_MAJOR=12 -DFAKENVRTC_MINOR=8] -o libfakenvrtc.so fakenvrtc.c
  */
 #define _POSIX_C_SOURCE 200809L
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#ifndef FAKENVRTC_MAJOR
+#define FAKENVRTC_MAJOR 13
+#endif
+#ifndef FAKENVRTC_MINOR
+#define FAKENVRTC_MINOR 0
+#endif
 
 typedef int nvrtcResult;
 enum { NVRTC_SUCCESS = 0, NVRTC_ERROR_INVALID_INPUT = 3, NVRTC_ERROR_INVALID_PROGRAM = 4, NVRTC_ERROR_INVALID_OPTION = 5,
@@ -58,8 +67,8 @@ const char *nvrtcGetErrorString(nvrtcResult r) {
 }
 
 nvrtcResult nvrtcVersion(int *major, int *minor) {
-    *major = 13;
-    *minor = 0;
+    *major = FAKENVRTC_MAJOR;
+    *minor = FAKENVRTC_MINOR;
     return NVRTC_SUCCESS;
 }
 
@@ -164,11 +173,11 @@ nvrtcResult nvrtcCompileProgram(nvrtcProgram p, int n, const char *const *option
             return fail(p, NVRTC_ERROR_COMPILATION, m);
         }
     }
-    char out[64];
+    char out[80];
     if (cubin) {
-        snprintf(out, sizeof out, "\177ELF-initium-fake-nvrtc-cubin sm_%d\n", sm);
+        snprintf(out, sizeof out, "\177ELF-initium-fake-nvrtc-cubin sm_%d cuda %d.%d\n", sm, FAKENVRTC_MAJOR, FAKENVRTC_MINOR);
     } else {
-        snprintf(out, sizeof out, "// initium fake nvrtc ptx compute_%d\n", sm);
+        snprintf(out, sizeof out, "// initium fake nvrtc ptx compute_%d cuda %d.%d\n", sm, FAKENVRTC_MAJOR, FAKENVRTC_MINOR);
     }
     free(p->output);
     p->output = strdup(out);

@@ -14,11 +14,14 @@ import java.lang.invoke.MethodHandle;
 /**
  * Another user of the driver in the same process, as PyTorch, ND4J or JCuda would be: it retains
  * a device's primary context, allocates memory and creates a stream with its own downcalls (not
- * through Initium's binding), and reads memory back. Tests hand its pointers and streams to
- * Initium as caller-owned targets. Works on the real driver and on the test double.
+ * through Initium's binding), and reads memory back; it can also create a context of its own
+ * (as JCuda's {@code cuCtxCreate} does), allocate page-locked host memory and stream-ordered pool
+ * memory, and say which context is current on the calling thread. Tests hand its pointers and
+ * streams to Initium as caller-owned targets. Works on the real driver and on the test double.
  */
 public final class DriverClient implements AutoCloseable {
     private static final Linker LINKER = Linker.nativeLinker();
+    private final SymbolLookup lookup;
     private final MethodHandle init, retain, release, setCurrent, alloc, free, streamCreate, streamDestroy, streamSync, dtoh;
     private final int device;
     private final long context;
@@ -26,6 +29,7 @@ public final class DriverClient implements AutoCloseable {
 
     public DriverClient(String library, int device) {
         SymbolLookup l = SymbolLookup.libraryLookup(library, Arena.global());
+        lookup = l;
         init = bind(l, "cuInit", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
         retain = bind(l, "cuDevicePrimaryCtxRetain", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
         release = bind(l, "cuDevicePrimaryCtxRelease_v2", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
@@ -77,6 +81,87 @@ public final class DriverClient implements AutoCloseable {
         return context;
     }
 
+    /** The context current on the calling thread ({@code cuCtxGetCurrent}), 0 for none. */
+    public long current() {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment p = a.allocate(ADDRESS);
+            ok(call(bind(lookup, "cuCtxGetCurrent", FunctionDescriptor.of(JAVA_INT, ADDRESS)), p), "cuCtxGetCurrent");
+            return p.get(ADDRESS, 0).address();
+        }
+    }
+
+    /** Makes {@code ctx} current on the calling thread (0: none). */
+    public void setCurrent(long ctx) {
+        ok(call(setCurrent, MemorySegment.ofAddress(ctx)), "cuCtxSetCurrent");
+    }
+
+    /**
+     * A context of its own on this client's device, not the primary one ({@code cuCtxCreate_v2}, the
+     * form JCuda's {@code cuCtxCreate} has long bound), made current on the calling thread.
+     */
+    public long createContext() {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment p = a.allocate(ADDRESS);
+            ok(call(bind(lookup, "cuCtxCreate_v2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT)), p, 0, device), "cuCtxCreate_v2");
+            return p.get(ADDRESS, 0).address();
+        }
+    }
+
+    public void destroyContext(long ctx) {
+        ok(call(bind(lookup, "cuCtxDestroy_v2", FunctionDescriptor.of(JAVA_INT, ADDRESS)), MemorySegment.ofAddress(ctx)), "cuCtxDestroy_v2");
+    }
+
+    /** cuMemAlloc_v2 in whichever context is current on the calling thread. */
+    public long allocInCurrentContext(long bytes) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment p = a.allocate(JAVA_LONG);
+            ok(call(alloc, p, bytes), "cuMemAlloc_v2");
+            return p.get(JAVA_LONG, 0);
+        }
+    }
+
+    /** Page-locked host memory ({@code cuMemAllocHost_v2}) of the primary context: known to the driver, not device memory. */
+    public long allocHost(long bytes) {
+        makeCurrent();
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment p = a.allocate(ADDRESS);
+            ok(call(bind(lookup, "cuMemAllocHost_v2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG)), p, bytes), "cuMemAllocHost_v2");
+            return p.get(ADDRESS, 0).address();
+        }
+    }
+
+    public void freeHost(long pointer) {
+        makeCurrent();
+        ok(call(bind(lookup, "cuMemFreeHost", FunctionDescriptor.of(JAVA_INT, ADDRESS)), MemorySegment.ofAddress(pointer)), "cuMemFreeHost");
+    }
+
+    /** Stream-ordered memory of the device's default pool ({@code cuMemAllocAsync}), which belongs to no context. */
+    public long allocAsync(long bytes, long stream) {
+        makeCurrent();
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment p = a.allocate(JAVA_LONG);
+            ok(call(bind(lookup, "cuMemAllocAsync", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS)), p, bytes,
+                    MemorySegment.ofAddress(stream)), "cuMemAllocAsync");
+            return p.get(JAVA_LONG, 0);
+        }
+    }
+
+    public void freeAsync(long pointer, long stream) {
+        makeCurrent();
+        ok(call(bind(lookup, "cuMemFreeAsync", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS)), pointer, MemorySegment.ofAddress(stream)),
+                "cuMemFreeAsync");
+    }
+
+    /** A new stream of the primary context with {@code flags} (0: blocking, 1: CU_STREAM_NON_BLOCKING). */
+    public long stream(int flags) {
+        makeCurrent();
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment p = a.allocate(ADDRESS);
+            ok(call(streamCreate, p, flags), "cuStreamCreate");
+            return p.get(ADDRESS, 0).address();
+        }
+    }
+
     public long alloc(long bytes) {
         makeCurrent();
         try (Arena a = Arena.ofConfined()) {
@@ -93,12 +178,7 @@ public final class DriverClient implements AutoCloseable {
 
     /** A new non-blocking stream of the primary context. */
     public long stream() {
-        makeCurrent();
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment p = a.allocate(ADDRESS);
-            ok(call(streamCreate, p, 1), "cuStreamCreate");
-            return p.get(ADDRESS, 0).address();
-        }
+        return stream(1);
     }
 
     public void destroyStream(long stream) {

@@ -33,17 +33,20 @@ public final class FakeCuda {
     private static FakeCuda instance;
     private static String unavailable;
 
-    /** The two libraries. */
+    /** The libraries: the driver, NVRTC 13.0 and NVRTC 12.8 (the same double built for each version). */
     public final Path driver;
     public final Path nvrtc;
-    private final MethodHandle configure, fail, reject, reset, counter, lastImage, lastStream;
-    private final MethodHandle nvrtcFail, nvrtcMaxArch, nvrtcCounter, nvrtcOptions;
+    public final Path nvrtc12;
+    private final MethodHandle configure, fail, reject, reset, counter, lastImage, lastStream, legacyWork;
+    private final MethodHandle nvrtcFail, nvrtcMaxArch, nvrtcCounter, nvrtcOptions, nvrtc12Fail, nvrtc12MaxArch;
 
-    private FakeCuda(Path driver, Path nvrtc) {
+    private FakeCuda(Path driver, Path nvrtc, Path nvrtc12) {
         this.driver = driver;
         this.nvrtc = nvrtc;
+        this.nvrtc12 = nvrtc12;
         SymbolLookup d = SymbolLookup.libraryLookup(driver, Arena.global());
         SymbolLookup n = SymbolLookup.libraryLookup(nvrtc, Arena.global());
+        SymbolLookup n12 = SymbolLookup.libraryLookup(nvrtc12, Arena.global());
         configure = bind(d, "fakecuda_configure", FunctionDescriptor.ofVoid(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT));
         fail = bind(d, "fakecuda_fail", FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, JAVA_INT));
         reject = bind(d, "fakecuda_reject", FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT));
@@ -51,10 +54,13 @@ public final class FakeCuda {
         counter = bind(d, "fakecuda_counter", FunctionDescriptor.of(JAVA_LONG, ADDRESS));
         lastImage = bind(d, "fakecuda_last_image", FunctionDescriptor.of(ADDRESS, ADDRESS));
         lastStream = bind(d, "fakecuda_last_launch_stream", FunctionDescriptor.of(ADDRESS));
+        legacyWork = bind(d, "fakecuda_legacy_work", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG));
         nvrtcFail = bind(n, "fakenvrtc_fail_next", FunctionDescriptor.ofVoid(JAVA_INT));
         nvrtcMaxArch = bind(n, "fakenvrtc_max_arch", FunctionDescriptor.ofVoid(JAVA_INT));
         nvrtcCounter = bind(n, "fakenvrtc_counter", FunctionDescriptor.of(JAVA_LONG, ADDRESS));
         nvrtcOptions = bind(n, "fakenvrtc_last_options", FunctionDescriptor.of(ADDRESS));
+        nvrtc12Fail = bind(n12, "fakenvrtc_fail_next", FunctionDescriptor.ofVoid(JAVA_INT));
+        nvrtc12MaxArch = bind(n12, "fakenvrtc_max_arch", FunctionDescriptor.ofVoid(JAVA_INT));
     }
 
     private static MethodHandle bind(SymbolLookup lookup, String name, FunctionDescriptor fd) {
@@ -116,6 +122,7 @@ public final class FakeCuda {
         Files.createDirectories(dir);
         Path driver = dir.resolve("libfakecuda.so").toAbsolutePath();
         Path nvrtc = dir.resolve("libfakenvrtc.so").toAbsolutePath();
+        Path nvrtc12 = dir.resolve("libfakenvrtc12.so").toAbsolutePath();
         List<String> warnings = List.of("-Wall", "-Werror=implicit-function-declaration", "-Werror=int-conversion");
         if (!Files.exists(driver)) {
             cc(concat(List.of("cc", "-std=c11", "-O2", "-ffp-contract=off", "-fno-fast-math", "-fPIC", "-shared", "-pthread"), warnings,
@@ -125,7 +132,11 @@ public final class FakeCuda {
             cc(concat(List.of("cc", "-std=c11", "-O2", "-fPIC", "-shared", "-pthread"), warnings,
                     List.of("-o", nvrtc + ".tmp", src.resolve("fakenvrtc.c").toString())), nvrtc);
         }
-        return new FakeCuda(driver, nvrtc);
+        if (!Files.exists(nvrtc12)) {
+            cc(concat(List.of("cc", "-std=c11", "-O2", "-fPIC", "-shared", "-pthread", "-DFAKENVRTC_MAJOR=12", "-DFAKENVRTC_MINOR=8"), warnings,
+                    List.of("-o", nvrtc12 + ".tmp", src.resolve("fakenvrtc.c").toString())), nvrtc12);
+        }
+        return new FakeCuda(driver, nvrtc, nvrtc12);
     }
 
     private static List<String> concat(List<String> a, List<String> b, List<String> c) {
@@ -163,6 +174,8 @@ public final class FakeCuda {
         configure(1, 9, 0, 4, 1L << 30, 13000);
         call(nvrtcFail, 0);
         call(nvrtcMaxArch, 1000);
+        call(nvrtc12Fail, 0);
+        call(nvrtc12MaxArch, 1000);
         return this;
     }
 
@@ -202,6 +215,15 @@ public final class FakeCuda {
     /** The stream handle of the last launch. */
     public long lastLaunchStream() {
         return ((MemorySegment) call(lastStream)).address();
+    }
+
+    /**
+     * Queues work on the legacy default stream of the context current on this thread that reads
+     * {@code bytes} bytes at {@code pointer} until an operation ordered after that stream runs; the
+     * CUresult of the control (CUDA_ERROR_INVALID_CONTEXT without a current context).
+     */
+    public int legacyWork(long pointer, long bytes) {
+        return (int) call(legacyWork, pointer, bytes);
     }
 
     public void nvrtcFailNext(int result) {
