@@ -13,6 +13,7 @@ import dev.initium.InitiumException;
 import dev.initium.InvalidArgumentException;
 import dev.initium.Target;
 import dev.initium.TensorSpec;
+import dev.initium.backend.cuda.CudaException;
 import dev.initium.backend.cuda.DriverClient;
 import dev.initium.backend.cuda.FakeCuda;
 import dev.initium.dist.Distribution;
@@ -152,6 +153,58 @@ class CudaFakeRegistryTest {
             jcuda.free(ptr);
         }
         assertEquals(0, fake.counter("ctx_refs"));
+    }
+
+    @Test
+    void theProviderSaysHowFarACallersAllocationReachesAndRefusesMemoryItCannotWrite() {
+        fake.configure(2, 9, 0, 4, 1L << 30, 13000);
+        DeviceMemoryProvider provider = (DeviceMemoryProvider) Backends.provider("cuda").orElseThrow();
+        TransformParams p = new Distribution.Normal(0, 1).resolve(DType.F32);
+        try (DriverClient torch = new DriverClient(fake.driver.toString(), 1)) {
+            long ptr = torch.alloc(10_000);
+            assertEquals(10_000, provider.capacity(ptr), "cuMemGetAddressRange_v2: the whole allocation");
+            assertEquals(10_000 - 4096, provider.capacity(ptr + 4096), "from inside it to its end");
+            assertEquals(1, provider.capacity(ptr + 9_999));
+            assertEquals(1, provider.owner(ptr + 4096));
+            InvalidArgumentException past = assertThrows(InvalidArgumentException.class, () -> provider.capacity(ptr + 10_000));
+            assertTrue(past.getMessage().startsWith("device pointer 0x" + Long.toHexString(ptr + 10_000) + " is not CUDA memory the driver knows"),
+                    past.getMessage());
+
+            long stream = torch.stream();
+            long pool = torch.allocAsync(4096, stream);
+            assertEquals(1, provider.owner(pool), "stream-ordered pool memory belongs to no context; any context of its device addresses it");
+            assertEquals(-1, provider.capacity(pool), "the driver does not bound a tensor in pool or mapped memory: unknown");
+
+            long host = torch.allocHost(4096);
+            for (org.junit.jupiter.api.function.Executable e : java.util.List.<org.junit.jupiter.api.function.Executable>of(
+                    () -> provider.owner(host), () -> provider.capacity(host), () -> provider.openFor(host, new BackendRequest("cuda", 1)))) {
+                InvalidArgumentException h = assertThrows(InvalidArgumentException.class, e);
+                assertTrue(h.getMessage().startsWith("device pointer 0x" + Long.toHexString(host) + " is page-locked host memory, not device memory"),
+                        h.getMessage());
+            }
+
+            long own = torch.createContext(); // JCuda's cuCtxCreate: a context that is not the device's primary context
+            long theirs = torch.allocInCurrentContext(4096);
+            for (org.junit.jupiter.api.function.Executable e : java.util.List.<org.junit.jupiter.api.function.Executable>of(
+                    () -> provider.owner(theirs), () -> provider.capacity(theirs), () -> provider.openFor(theirs, new BackendRequest("cuda", 1)))) {
+                InvalidArgumentException c = assertThrows(InvalidArgumentException.class, e);
+                assertTrue(c.getMessage().startsWith("device pointer 0x" + Long.toHexString(theirs) + " belongs to a CUDA context that is not "
+                        + "the primary context of cuda:1"), c.getMessage());
+            }
+            try (DeviceBackend dev = provider.openFor(ptr, new BackendRequest("cuda", 1))) {
+                CudaException unreachable = assertThrows(CudaException.class,
+                        () -> dev.fillElementwise(new DeviceMemory(theirs, 4096), 0, StreamKey.of(1, "t"), p, 0, 1024, 0, 0, DeviceQueue.backendDefault()));
+                assertEquals("CUDA_ERROR_ILLEGAL_ADDRESS", unreachable.errorName(), "what the refusal prevents: the primary context cannot address it");
+            }
+            torch.destroyContext(own);
+            torch.freeHost(host);
+            torch.freeAsync(pool, stream);
+            torch.destroyStream(stream);
+            torch.free(ptr);
+        }
+        assertEquals(0, fake.counter("ctx_refs"));
+        assertEquals(0, fake.counter("live_created_contexts"));
+        assertEquals(0, fake.counter("live_allocs"));
     }
 
     @Test

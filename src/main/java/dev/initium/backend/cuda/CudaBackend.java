@@ -31,10 +31,21 @@ import java.util.function.Function;
  * downcalls into {@code libcuda.so.1}, no CUDA runtime): one device's <em>primary</em> context (the
  * one the CUDA runtime uses, so memory and streams of PyTorch, ND4J or JCuda on that device are
  * valid targets), the kernel module ({@link CudaModules}: cubin, else PTX, else NVRTC), its own
- * non-blocking stream, and launches with 64-bit grid-stride loops.
+ * stream, and launches with 64-bit grid-stride loops.
  *
- * <p>Every call first makes the context current on the calling thread ({@code cuCtxSetCurrent}),
- * so any thread may use the backend; calls are serialised on the backend. Work on the caller's
+ * <p>Every call makes the primary context current on the calling thread for its length and the
+ * caller's context current again after it ({@link CudaContextScope}: {@code cuCtxPushCurrent_v2},
+ * {@code cuCtxPopCurrent_v2}, also when the call fails), so any thread may use the backend and a
+ * caller that works in another context (its own from {@code cuCtxCreate}, as JCuda makes, or
+ * another device's primary context) finds it current afterwards; calls are serialised on the backend.
+ *
+ * <p>The backend's own stream ({@link DeviceQueue#backendDefault}) is a <em>blocking</em> stream
+ * ({@code cuStreamCreate} flags 0, {@code CU_STREAM_DEFAULT}), so its work is ordered after work
+ * already queued on the context's legacy default stream (stream 0, where PyTorch and ND4J queue by
+ * default): a fill of memory that a caching allocator just handed out again waits for the kernels
+ * still reading it; work queued on the legacy stream after the fill waits for it in turn. Memory
+ * last used on a stream of the caller's own (a {@code CU_STREAM_NON_BLOCKING} stream, or the
+ * per-thread default stream) needs that stream passed. Work on the caller's
  * stream ({@link DeviceQueue#caller}, 0 being the legacy default stream) is only queued: nothing
  * waits on the host, except {@link #upload} and {@link #download}, which return once the host
  * memory may be reused (an event recorded after the copy is waited for). Every {@code CUresult}
@@ -99,11 +110,17 @@ final class CudaBackend implements DeviceBackend {
             driver.check(lib.cuDevicePrimaryCtxRetain(p, device.handle()), "cuDevicePrimaryCtxRetain");
             ctx = p.get(ADDRESS, 0).address();
         }
+        CudaContextScope scope;
+        try {
+            scope = CudaContextScope.push(driver, ctx);
+        } catch (RuntimeException | Error failure) {
+            collect(new ArrayList<>(), () -> driver.check(lib.cuDevicePrimaryCtxRelease(device.handle()), "cuDevicePrimaryCtxRelease_v2"));
+            throw failure;
+        }
         CudaModules.Loaded loaded = null;
         long stream = 0;
         long event = 0;
         try (Arena arena = Arena.ofConfined()) {
-            driver.check(lib.cuCtxSetCurrent(ctx), "cuCtxSetCurrent");
             loaded = CudaModules.load(driver, device, images, nvrtc);
             Map<String, Long> functions = new HashMap<>();
             for (String name : entryPoints()) {
@@ -112,14 +129,20 @@ final class CudaBackend implements DeviceBackend {
                 functions.put(name, f.get(ADDRESS, 0).address());
             }
             MemorySegment s = arena.allocate(ADDRESS);
-            driver.check(lib.cuStreamCreate(s, CudaDriver.CU_STREAM_NON_BLOCKING), "cuStreamCreate");
+            driver.check(lib.cuStreamCreate(s, CudaDriver.CU_STREAM_DEFAULT), "cuStreamCreate");
             stream = s.get(ADDRESS, 0).address();
             MemorySegment e = arena.allocate(ADDRESS);
             driver.check(lib.cuEventCreate(e, CudaDriver.CU_EVENT_DISABLE_TIMING), "cuEventCreate");
             event = e.get(ADDRESS, 0).address();
-            return new CudaBackend(driver, device, ctx, loaded, functions, stream, event);
+            CudaBackend b = new CudaBackend(driver, device, ctx, loaded, functions, stream, event);
+            scope.close();
+            return b;
         } catch (RuntimeException | Error failure) {
             List<RuntimeException> errors = new ArrayList<>();
+            if (event != 0) {
+                long ev = event;
+                collect(errors, () -> driver.check(lib.cuEventDestroy(ev), "cuEventDestroy_v2"));
+            }
             if (stream != 0) {
                 long st = stream;
                 collect(errors, () -> driver.check(lib.cuStreamDestroy(st), "cuStreamDestroy_v2"));
@@ -128,6 +151,7 @@ final class CudaBackend implements DeviceBackend {
                 long m = loaded.module();
                 collect(errors, () -> driver.check(lib.cuModuleUnload(m), "cuModuleUnload"));
             }
+            collect(errors, scope::close);
             collect(errors, () -> driver.check(lib.cuDevicePrimaryCtxRelease(device.handle()), "cuDevicePrimaryCtxRelease_v2"));
             errors.forEach(failure::addSuppressed);
             throw failure;
@@ -178,8 +202,9 @@ final class CudaBackend implements DeviceBackend {
         driver.check(result, call);
     }
 
-    private void makeCurrent() {
-        driver.check(driver.lib.cuCtxSetCurrent(context), "cuCtxSetCurrent");
+    /** The primary context, current on the calling thread until the scope closes; the caller's is current again after. */
+    private CudaContextScope enter() {
+        return CudaContextScope.push(driver, context);
     }
 
     private void checkOpen() {
@@ -198,8 +223,7 @@ final class CudaBackend implements DeviceBackend {
         if (bytes <= 0) {
             throw new InvalidArgumentException("buffer size = " + bytes + ": must be > 0");
         }
-        makeCurrent();
-        try (Arena arena = Arena.ofConfined()) {
+        try (CudaContextScope c = enter(); Arena arena = Arena.ofConfined()) {
             MemorySegment p = arena.allocate(JAVA_LONG);
             int r = driver.lib.cuMemAlloc(p, bytes);
             if (r == CudaDriver.CUDA_ERROR_OUT_OF_MEMORY) {
@@ -221,7 +245,7 @@ final class CudaBackend implements DeviceBackend {
         }
         int size = p.dtype().bytes();
         long perChunk = MAX_CHUNK_BYTES / size;
-        try (DeviceBuffer buf = allocate(Math.min(end - start, perChunk) * size)) {
+        try (CudaContextScope c = enter(); DeviceBuffer buf = allocate(Math.min(end - start, perChunk) * size)) {
             long ptr = buf.memory().handle();
             for (long s = start; s < end; s += perChunk) {
                 long e = Math.min(end, s + perChunk);
@@ -236,8 +260,9 @@ final class CudaBackend implements DeviceBackend {
                                              long zeroStart, long zeroEnd, DeviceQueue q) {
         checkOpen();
         if (end > start) {
-            makeCurrent();
-            launchFill(dst.handle() + byteOffset, key, p, start, end, zeroStart, zeroEnd, streamOf(q));
+            try (CudaContextScope c = enter()) {
+                launchFill(dst.handle() + byteOffset, key, p, start, end, zeroStart, zeroEnd, streamOf(q));
+            }
         }
     }
 
@@ -248,10 +273,9 @@ final class CudaBackend implements DeviceBackend {
         if (end <= start) {
             return;
         }
-        makeCurrent();
         String name = KernelSource.indexKernelName(dtype);
         long[] a = KernelSource.indexArgs(f, shape);
-        try (Arena arena = Arena.ofConfined()) {
+        try (CudaContextScope c = enter(); Arena arena = Arena.ofConfined()) {
             KernelArgs args = new KernelArgs(arena, INDEX_ARGS).pointer(dst.handle() + byteOffset).u64(start).u64(end - start)
                     .u32((int) a[0]).u32((int) a[1]);
             for (int i = 2; i < a.length; i++) {
@@ -267,12 +291,13 @@ final class CudaBackend implements DeviceBackend {
         if (count == 0) {
             return;
         }
-        makeCurrent();
         long at = dst.handle() + byteOffset;
-        if (dtype.bytes() == 4) {
-            driver.check(driver.lib.cuMemsetD32Async(at, bits, count, streamOf(q)), "cuMemsetD32Async");
-        } else {
-            driver.check(driver.lib.cuMemsetD16Async(at, bits, count, streamOf(q)), "cuMemsetD16Async");
+        try (CudaContextScope c = enter()) {
+            if (dtype.bytes() == 4) {
+                driver.check(driver.lib.cuMemsetD32Async(at, bits, count, streamOf(q)), "cuMemsetD32Async");
+            } else {
+                driver.check(driver.lib.cuMemsetD16Async(at, bits, count, streamOf(q)), "cuMemsetD16Async");
+            }
         }
     }
 
@@ -283,14 +308,13 @@ final class CudaBackend implements DeviceBackend {
         if (n == 0) {
             return;
         }
-        makeCurrent();
         long s = streamOf(q);
-        if (src.isNative()) {
-            driver.check(driver.lib.cuMemcpyHtoDAsync(dst.handle() + byteOffset, src, n, s), "cuMemcpyHtoDAsync_v2");
-            awaitCopies(s);
-            return;
-        }
-        try (Arena arena = Arena.ofConfined()) {
+        try (CudaContextScope c = enter(); Arena arena = Arena.ofConfined()) {
+            if (src.isNative()) {
+                driver.check(driver.lib.cuMemcpyHtoDAsync(dst.handle() + byteOffset, src, n, s), "cuMemcpyHtoDAsync_v2");
+                awaitCopies(s);
+                return;
+            }
             MemorySegment staging = arena.allocate(Math.min(n, STAGING_BYTES), 64);
             for (long done = 0; done < n; ) {
                 long k = Math.min(n - done, staging.byteSize());
@@ -305,8 +329,9 @@ final class CudaBackend implements DeviceBackend {
     @Override
     public synchronized void download(DeviceMemory src, long byteOffset, MemorySegment dst, DeviceQueue q) {
         checkOpen();
-        makeCurrent();
-        copyToHost(src.handle() + byteOffset, dst, streamOf(q));
+        try (CudaContextScope c = enter()) {
+            copyToHost(src.handle() + byteOffset, dst, streamOf(q));
+        }
     }
 
     /** Copies {@code dst.byteSize()} bytes from {@code device} to host memory (native or heap), on {@code s}, and waits for them. */
@@ -341,26 +366,29 @@ final class CudaBackend implements DeviceBackend {
     @Override
     public synchronized void memset(DeviceMemory dst, byte value, DeviceQueue q) {
         checkOpen();
-        makeCurrent();
-        driver.check(driver.lib.cuMemsetD8Async(dst.handle(), value, dst.bytes(), streamOf(q)), "cuMemsetD8Async");
+        try (CudaContextScope c = enter()) {
+            driver.check(driver.lib.cuMemsetD8Async(dst.handle(), value, dst.bytes(), streamOf(q)), "cuMemsetD8Async");
+        }
     }
 
     @Override
     public void synchronize(DeviceQueue q) {
         long s;
+        CudaContextScope scope;
         synchronized (this) {
             checkOpen();
-            makeCurrent();
             s = streamOf(q);
+            scope = enter();
         }
-        driver.check(driver.lib.cuStreamSynchronize(s), "cuStreamSynchronize");
+        try (scope) {
+            driver.check(driver.lib.cuStreamSynchronize(s), "cuStreamSynchronize");
+        }
     }
 
     @Override
     public synchronized DeviceTimer timer(DeviceQueue q) {
         checkOpen();
-        makeCurrent();
-        try (Arena arena = Arena.ofConfined()) {
+        try (CudaContextScope c = enter(); Arena arena = Arena.ofConfined()) {
             MemorySegment e = arena.allocate(ADDRESS);
             driver.check(driver.lib.cuEventCreate(e, CudaDriver.CU_EVENT_DEFAULT), "cuEventCreate");
             long start = e.get(ADDRESS, 0).address();
@@ -380,18 +408,20 @@ final class CudaBackend implements DeviceBackend {
 
     synchronized void record(long event, DeviceQueue q) {
         checkOpen();
-        makeCurrent();
-        driver.check(driver.lib.cuEventRecord(event, streamOf(q)), "cuEventRecord");
+        try (CudaContextScope c = enter()) {
+            driver.check(driver.lib.cuEventRecord(event, streamOf(q)), "cuEventRecord");
+        }
     }
 
     /** Waits for {@code end} and returns the seconds from {@code start} to it. */
     double elapsedSeconds(long start, long end) {
+        CudaContextScope scope;
         synchronized (this) {
             checkOpen();
-            makeCurrent();
+            scope = enter();
         }
-        driver.check(driver.lib.cuEventSynchronize(end), "cuEventSynchronize");
-        try (Arena arena = Arena.ofConfined()) {
+        try (scope; Arena arena = Arena.ofConfined()) {
+            driver.check(driver.lib.cuEventSynchronize(end), "cuEventSynchronize");
             MemorySegment ms = arena.allocate(JAVA_FLOAT);
             driver.check(driver.lib.cuEventElapsedTime(ms, start, end), "cuEventElapsedTime");
             return ms.get(JAVA_FLOAT, 0) / 1e3;
@@ -403,9 +433,12 @@ final class CudaBackend implements DeviceBackend {
         if (closed || !live.remove(r)) {
             return;
         }
-        makeCurrent();
         List<RuntimeException> errors = new ArrayList<>();
-        r.release(errors);
+        try (CudaContextScope c = enter()) {
+            r.release(errors);
+        } catch (RuntimeException e) {
+            errors.add(e);
+        }
         throwAll(errors);
     }
 
@@ -459,7 +492,8 @@ final class CudaBackend implements DeviceBackend {
 
     /**
      * Waits for the backend's stream, releases every buffer and timer still open, destroys the
-     * stream and the event, unloads the module and releases the primary context. Every status is
+     * stream and the event, unloads the module, makes the caller's context current again and
+     * releases the primary context. Every status is
      * checked; all steps run even when one fails, and the first failure is thrown with the others
      * suppressed.
      */
@@ -471,7 +505,12 @@ final class CudaBackend implements DeviceBackend {
         closed = true;
         CudaLibrary lib = driver.lib;
         List<RuntimeException> errors = new ArrayList<>();
-        collect(errors, () -> driver.check(lib.cuCtxSetCurrent(context), "cuCtxSetCurrent"));
+        CudaContextScope scope = null;
+        try {
+            scope = enter();
+        } catch (RuntimeException e) {
+            errors.add(e);
+        }
         collect(errors, () -> driver.check(lib.cuStreamSynchronize(stream), "cuStreamSynchronize"));
         for (CudaResource r : live) {
             r.release(errors);
@@ -480,6 +519,9 @@ final class CudaBackend implements DeviceBackend {
         collect(errors, () -> driver.check(lib.cuEventDestroy(copyDone), "cuEventDestroy_v2"));
         collect(errors, () -> driver.check(lib.cuStreamDestroy(stream), "cuStreamDestroy_v2"));
         collect(errors, () -> driver.check(lib.cuModuleUnload(module), "cuModuleUnload"));
+        if (scope != null) {
+            collect(errors, scope::close);
+        }
         collect(errors, () -> driver.check(lib.cuDevicePrimaryCtxRelease(device.handle()), "cuDevicePrimaryCtxRelease_v2"));
         throwAll(errors);
     }

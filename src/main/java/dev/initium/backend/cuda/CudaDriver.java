@@ -5,7 +5,6 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import dev.initium.BackendUnavailableException;
-import dev.initium.InvalidArgumentException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
@@ -35,8 +34,8 @@ final class CudaDriver {
     static final int CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT = 16;
     static final int CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR = 75;
     static final int CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR = 76;
-    static final int CU_POINTER_ATTRIBUTE_DEVICE_ORDINAL = 9;
-    static final int CU_STREAM_NON_BLOCKING = 1;
+    /** cuStreamCreate flags 0: a blocking stream, ordered after the legacy default stream and before its later work. */
+    static final int CU_STREAM_DEFAULT = 0;
     static final int CU_EVENT_DEFAULT = 0;
     static final int CU_EVENT_DISABLE_TIMING = 2;
 
@@ -193,20 +192,12 @@ final class CudaDriver {
         }
     }
 
-    /**
-     * The ordinal of the device that owns device memory at {@code pointer} (allocated by any user of
-     * the driver: PyTorch, ND4J, JCuda, the CUDA runtime); {@link InvalidArgumentException} when the
-     * driver does not know the pointer.
-     */
-    int deviceOf(long pointer) {
+    /** The {@code CUdevice} of device {@code ordinal} ({@code cuDeviceGet}). */
+    int handle(int ordinal) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment v = arena.allocate(JAVA_INT);
-            int r = lib.cuPointerGetAttribute(v, CU_POINTER_ATTRIBUTE_DEVICE_ORDINAL, pointer);
-            if (r != CUDA_SUCCESS) {
-                throw new InvalidArgumentException("device pointer 0x" + Long.toHexString(pointer) + " is not CUDA memory the driver knows: "
-                        + "cuPointerGetAttribute(CU_POINTER_ATTRIBUTE_DEVICE_ORDINAL) gave " + describe(r), error(r, "cuPointerGetAttribute", null));
-            }
-            return v.get(JAVA_INT, 0);
+            MemorySegment dev = arena.allocate(JAVA_INT);
+            check(lib.cuDeviceGet(dev, ordinal), "cuDeviceGet(" + ordinal + ")");
+            return dev.get(JAVA_INT, 0);
         }
     }
 }

@@ -45,9 +45,9 @@ final class CudaLibrary {
     /** The library's path or name, as opened. */
     final String path;
     private final MethodHandle init, driverGetVersion, deviceGet, deviceGetCount, deviceGetName, deviceGetAttribute,
-            deviceTotalMem, primaryCtxRetain, primaryCtxRelease, ctxSetCurrent, moduleLoadDataEx, moduleGetFunction,
-            moduleUnload, launchKernel, memAlloc, memFree, memcpyHtoDAsync, memcpyDtoHAsync, memsetD8Async, memsetD16Async,
-            memsetD32Async, memGetInfo, streamCreate, streamDestroy, streamSynchronize, eventCreate, eventRecord,
+            deviceTotalMem, primaryCtxRetain, primaryCtxRelease, primaryCtxGetState, ctxPushCurrent, ctxPopCurrent, moduleLoadDataEx,
+            moduleGetFunction, moduleUnload, launchKernel, memAlloc, memFree, memGetAddressRange, memcpyHtoDAsync, memcpyDtoHAsync,
+            memsetD8Async, memsetD16Async, memsetD32Async, memGetInfo, streamCreate, streamDestroy, streamSynchronize, eventCreate, eventRecord,
             eventSynchronize, eventElapsedTime, eventDestroy, pointerGetAttribute, getErrorName, getErrorString;
 
     private CudaLibrary(String path, SymbolLookup lookup) {
@@ -61,13 +61,16 @@ final class CudaLibrary {
         deviceTotalMem = bind(lookup, "cuDeviceTotalMem_v2");
         primaryCtxRetain = bind(lookup, "cuDevicePrimaryCtxRetain");
         primaryCtxRelease = bind(lookup, "cuDevicePrimaryCtxRelease_v2");
-        ctxSetCurrent = bind(lookup, "cuCtxSetCurrent");
+        primaryCtxGetState = bind(lookup, "cuDevicePrimaryCtxGetState");
+        ctxPushCurrent = bind(lookup, "cuCtxPushCurrent_v2");
+        ctxPopCurrent = bind(lookup, "cuCtxPopCurrent_v2");
         moduleLoadDataEx = bind(lookup, "cuModuleLoadDataEx");
         moduleGetFunction = bind(lookup, "cuModuleGetFunction");
         moduleUnload = bind(lookup, "cuModuleUnload");
         launchKernel = bind(lookup, "cuLaunchKernel");
         memAlloc = bind(lookup, "cuMemAlloc_v2");
         memFree = bind(lookup, "cuMemFree_v2");
+        memGetAddressRange = bind(lookup, "cuMemGetAddressRange_v2");
         memcpyHtoDAsync = bind(lookup, "cuMemcpyHtoDAsync_v2");
         memcpyDtoHAsync = bind(lookup, "cuMemcpyDtoHAsync_v2");
         memsetD8Async = bind(lookup, "cuMemsetD8Async");
@@ -124,13 +127,16 @@ final class CudaLibrary {
         m.put("cuDeviceGetAttribute", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
         m.put("cuDevicePrimaryCtxRetain", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
         m.put("cuDevicePrimaryCtxRelease_v2", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-        m.put("cuCtxSetCurrent", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        m.put("cuDevicePrimaryCtxGetState", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+        m.put("cuCtxPushCurrent_v2", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        m.put("cuCtxPopCurrent_v2", FunctionDescriptor.of(JAVA_INT, ADDRESS));
         m.put("cuModuleLoadDataEx", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, ADDRESS));
         m.put("cuModuleUnload", FunctionDescriptor.of(JAVA_INT, ADDRESS));
         m.put("cuModuleGetFunction", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
         m.put("cuMemGetInfo_v2", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
         m.put("cuMemAlloc_v2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
         m.put("cuMemFree_v2", FunctionDescriptor.of(JAVA_INT, JAVA_LONG));
+        m.put("cuMemGetAddressRange_v2", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG));
         m.put("cuMemcpyHtoDAsync_v2", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, JAVA_LONG, ADDRESS));
         m.put("cuMemcpyDtoHAsync_v2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS));
         m.put("cuMemsetD8Async", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_LONG, ADDRESS));
@@ -231,9 +237,28 @@ final class CudaLibrary {
         }
     }
 
-    int cuCtxSetCurrent(long context) {
+    /** Whether the primary context of {@code device} is active ({@code active} != 0), without creating it. */
+    int cuDevicePrimaryCtxGetState(int device, MemorySegment flags, MemorySegment active) {
         try {
-            return (int) ctxSetCurrent.invokeExact(handle(context));
+            return (int) primaryCtxGetState.invokeExact(device, flags, active);
+        } catch (Throwable t) {
+            throw failed(t);
+        }
+    }
+
+    /** Pushes {@code context} onto the calling thread's context stack: it is current until popped. */
+    int cuCtxPushCurrent(long context) {
+        try {
+            return (int) ctxPushCurrent.invokeExact(handle(context));
+        } catch (Throwable t) {
+            throw failed(t);
+        }
+    }
+
+    /** Pops the calling thread's current context into {@code context}; the one below it is current again. */
+    int cuCtxPopCurrent(MemorySegment context) {
+        try {
+            return (int) ctxPopCurrent.invokeExact(context);
         } catch (Throwable t) {
             throw failed(t);
         }
@@ -282,6 +307,15 @@ final class CudaLibrary {
     int cuMemFree(long pointer) {
         try {
             return (int) memFree.invokeExact(pointer);
+        } catch (Throwable t) {
+            throw failed(t);
+        }
+    }
+
+    /** The base and size of the allocation that holds {@code pointer}. */
+    int cuMemGetAddressRange(MemorySegment base, MemorySegment size, long pointer) {
+        try {
+            return (int) memGetAddressRange.invokeExact(base, size, pointer);
         } catch (Throwable t) {
             throw failed(t);
         }

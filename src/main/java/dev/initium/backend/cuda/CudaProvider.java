@@ -76,15 +76,33 @@ public final class CudaProvider implements BackendProvider, DeviceMemoryProvider
         return CudaBackend.open(n);
     }
 
-    /** The ordinal of the device that owns the device pointer {@code handle} ({@code cuPointerGetAttribute}). */
+    /**
+     * The ordinal of the device that owns the device pointer {@code handle}
+     * ({@code cuPointerGetAttribute}); an {@link InvalidArgumentException} naming the pointer when it
+     * is not device memory, or when its context is not the device's primary context (memory of a
+     * {@code cuCtxCreate} context, as JCuda makes, which the primary context cannot address).
+     */
     @Override
     public Object owner(long handle) {
-        return CudaDriver.get().deviceOf(handle);
+        return new CudaPointers(CudaDriver.get()).owner(handle);
     }
 
-    /** The backend of the device that owns {@code handle}, on its primary context. */
+    /**
+     * The bytes from {@code handle} to the end of the allocation that holds it
+     * ({@code cuMemGetAddressRange_v2}: base + size - handle), after the checks of {@link #owner};
+     * -1 (unknown) for memory that belongs to no context (stream-ordered pool memory, virtual memory
+     * mappings such as PyTorch's expandable segments), where the driver's ranges do not bound the
+     * caller's buffer. An upper bound of what may be written, not the caller's tensor: a caching
+     * allocator carves many tensors out of one allocation.
+     */
+    @Override
+    public long capacity(long handle) {
+        return new CudaPointers(CudaDriver.get()).capacity(handle);
+    }
+
+    /** The backend of the device that owns {@code handle}, on its primary context (after the checks of {@link #owner}). */
     @Override
     public DeviceBackend openFor(long handle, BackendRequest request) {
-        return CudaBackend.open(CudaDriver.get().deviceOf(handle));
+        return CudaBackend.open(new CudaPointers(CudaDriver.get()).owner(handle));
     }
 }

@@ -260,7 +260,7 @@ class CudaFakeDriverTest {
     }
 
     @ParameterizedTest(name = "{0} call {1} fails with {2}")
-    @CsvSource({"cuCtxSetCurrent, 1, 201", "cuModuleLoadDataEx, 1, 2", "cuModuleGetFunction, 5, 500", "cuStreamCreate, 1, 2",
+    @CsvSource({"cuCtxPushCurrent_v2, 1, 201", "cuModuleLoadDataEx, 1, 2", "cuModuleGetFunction, 5, 500", "cuStreamCreate, 1, 2",
         "cuEventCreate, 1, 999"})
     void openingReleasesWhatItTookWhenAStepFails(String function, int nth, int result) {
         fake.fail(function, nth, result);
@@ -270,6 +270,19 @@ class CudaFakeDriverTest {
             assertInstanceOf(CudaOutOfMemoryException.class, e);
         }
         assertEquals(1, fake.counter("retain"), "the context was retained before the failure");
+        assertNothingHeld();
+    }
+
+    @Test
+    void openingReleasesWhatItTookWhenRestoringTheCallersContextFails() {
+        try (DriverClient caller = new DriverClient(fake.driver.toString(), 0)) {
+            caller.makeCurrent();
+            fake.fail("cuCtxPopCurrent_v2", 1, 999);
+            CudaException e = assertThrows(CudaException.class, () -> open(images(90)));
+            assertEquals("cuCtxPopCurrent_v2 failed: CUDA_ERROR_UNKNOWN (999): unknown error", e.getMessage());
+            caller.clearCurrent(); // the context the failed pop left pushed
+            assertEquals(caller.primaryContext(), caller.current(), "below it, the caller's context");
+        }
         assertNothingHeld();
     }
 
@@ -338,7 +351,7 @@ class CudaFakeDriverTest {
             long n = 10_001;
             long ptr = pytorch.alloc(n * 2 + 64);
             long stream = pytorch.stream();
-            assertEquals(0, driver.deviceOf(ptr), "the pointer's device");
+            assertEquals(0, new CudaPointers(driver).owner(ptr), "the pointer's device");
             assertEquals(pytorch.primaryContext(), b.context(), "Initium works in the primary context the other user retained");
             DeviceMemory mem = new DeviceMemory(ptr, n * 2 + 64);
             long syncs = fake.counter("sync");
@@ -398,6 +411,104 @@ class CudaFakeDriverTest {
                 ref.fill(want, KEY, p, 0, 1000);
                 assertEquals(-1L, want.mismatch(got));
             }
+        }
+        assertNothingHeld();
+    }
+
+    @Test
+    void theCallersContextIsCurrentAgainAfterEveryCall() {
+        fake.configure(2, 9, 0, 4, 1L << 30, 13000);
+        TransformParams p = new Distribution.Normal(0, 0.02).resolve(DType.F32);
+        try (DriverClient dev0 = new DriverClient(fake.driver.toString(), 0); DriverClient dev1 = new DriverClient(fake.driver.toString(), 1);
+             Arena arena = Arena.ofConfined(); CpuFillEngine ref = TestKernels.scalarEngine()) {
+            long n = 1000;
+            long ptr = dev1.alloc(n * 4);
+            DeviceMemory mem = new DeviceMemory(ptr, n * 4);
+            while (dev0.current() != 0) {
+                dev0.clearCurrent(); // an empty context stack on this thread, whatever ran on it before
+            }
+            dev0.makeCurrent(); // device 0's primary context is current on this thread, as a caller on device 0 leaves it
+            long mine = dev0.primaryContext();
+            try (CudaBackend b = CudaBackend.open(driver, 1, images(90), fakeNvrtc())) {
+                assertEquals(mine, dev0.current(), "opening the backend of cuda:1");
+                b.fillElementwise(mem, 0, KEY, p, 0, n, 0, 0, DeviceQueue.backendDefault());
+                assertEquals(mine, dev0.current(), "a fill of device-1 memory");
+                b.synchronize(DeviceQueue.backendDefault());
+                assertEquals(mine, dev0.current(), "synchronize");
+                MemorySegment got = arena.allocate(n * 4);
+                b.download(mem, 0, got, DeviceQueue.backendDefault());
+                assertEquals(mine, dev0.current(), "download");
+                MemorySegment want = arena.allocate(n * 4);
+                ref.fill(want, KEY, p, 0, n);
+                assertEquals(-1L, want.mismatch(got), "the fill went to device 1's memory");
+                b.fillIndexed(mem, 0, new IndexFunction.Eye(), new long[] {10, 100}, DType.F32, 0, n, DeviceQueue.backendDefault());
+                b.fillPattern(mem, 0, DType.F32, 0x3F800000, n, DeviceQueue.backendDefault());
+                b.upload(MemorySegment.ofArray(new byte[16]), mem, 0, DeviceQueue.backendDefault());
+                b.memset(mem, (byte) 0, DeviceQueue.backendDefault());
+                b.fill(arena.allocate(n * 4), KEY, p, 0, n);
+                assertEquals(mine, dev0.current(), "index fill, pattern, upload, memset and host fill");
+                try (DeviceBuffer buf = b.allocate(4096); DeviceTimer t = b.timer(DeviceQueue.backendDefault())) {
+                    t.start();
+                    t.stop();
+                    assertEquals(mine, dev0.current(), "allocate and a timer");
+                }
+                assertEquals(mine, dev0.current(), "freeing a buffer and a timer");
+                fake.fail("cuLaunchKernel", 1, 719);
+                assertThrows(CudaException.class, () -> b.fillElementwise(mem, 0, KEY, p, 0, n, 0, 0, DeviceQueue.backendDefault()));
+                assertEquals(mine, dev0.current(), "a call that failed");
+                dev0.clearCurrent();
+                b.fillElementwise(mem, 0, KEY, p, 0, n, 0, 0, DeviceQueue.backendDefault());
+                assertEquals(0, dev0.current(), "a thread with no context current has none after a call");
+                long own = dev0.createContext(); // a context of the caller's own (JCuda's cuCtxCreate), pushed on this thread
+                b.fillElementwise(mem, 0, KEY, p, 0, n, 0, 0, DeviceQueue.backendDefault());
+                assertEquals(own, dev0.current(), "a created context");
+                dev0.destroyContext(own);
+                dev0.makeCurrent();
+            }
+            assertEquals(mine, dev0.current(), "closing the backend");
+            dev1.free(ptr);
+        }
+        assertNothingHeld();
+    }
+
+    @Test
+    void aKernelOrMemsetWhoseByteCountOverflowsIsAnErrorNotACrash() {
+        TransformParams p = new Distribution.Uniform(0, 1).resolve(DType.F32);
+        long count = (1L << 62) + 4; // 4 bytes each: 2^64 + 16 bytes, 16 when the size_t product wraps
+        try (CudaBackend b = open(images(90)); DeviceBuffer buf = b.allocate(4096)) {
+            CudaException fill = assertThrows(CudaException.class,
+                    () -> b.fillElementwise(buf.memory(), 0, KEY, p, 0, count, 0, 0, DeviceQueue.backendDefault()));
+            assertEquals("CUDA_ERROR_ILLEGAL_ADDRESS", fill.errorName(), fill.getMessage());
+            CudaException index = assertThrows(CudaException.class,
+                    () -> b.fillIndexed(buf.memory(), 0, new IndexFunction.Eye(), new long[] {1L << 31, (1L << 31) + 2}, DType.F32, 0, count,
+                            DeviceQueue.backendDefault()));
+            assertEquals("CUDA_ERROR_ILLEGAL_ADDRESS", index.errorName(), index.getMessage());
+            CudaException memset = assertThrows(CudaException.class,
+                    () -> b.fillPattern(buf.memory(), 0, DType.F32, 0x3F800000, count, DeviceQueue.backendDefault()));
+            assertEquals("CUDA_ERROR_INVALID_VALUE", memset.errorName(), memset.getMessage());
+        }
+        assertNothingHeld();
+    }
+
+    @Test
+    void aFillWithoutTheCallersStreamIsOrderedAfterTheLegacyDefaultStream() {
+        TransformParams p = new Distribution.Normal(0, 1).resolve(DType.BF16);
+        try (DriverClient torch = new DriverClient(fake.driver.toString(), 0); CudaBackend b = open(images(90))) {
+            long ptr = torch.alloc(2000);
+            DeviceMemory mem = new DeviceMemory(ptr, 2000);
+            torch.makeCurrent();
+            // A kernel of the caller's on the legacy default stream still reads the block its caching allocator hands out again.
+            assertEquals(0, fake.legacyWork(ptr, 2000));
+            b.fillElementwise(mem, 0, KEY, p, 0, 1000, 0, 0, DeviceQueue.backendDefault());
+            assertEquals(0, fake.counter("legacy_races"), "the backend's own stream did not overtake the legacy stream's work");
+            assertEquals(1, fake.counter("legacy_waited"), "the fill waited for it");
+            long nonBlocking = torch.stream(1);
+            torch.makeCurrent();
+            assertEquals(0, fake.legacyWork(ptr, 2000));
+            b.fillElementwise(mem, 0, KEY, p, 0, 1000, 0, 0, DeviceQueue.caller(nonBlocking));
+            assertEquals(1, fake.counter("legacy_races"), "on a caller's CU_STREAM_NON_BLOCKING stream it would not wait (the caller's choice)");
+            torch.destroyStream(nonBlocking);
+            torch.free(ptr);
         }
         assertNothingHeld();
     }

@@ -140,7 +140,19 @@ class CudaRealDeviceTest {
             long ptr = other.alloc(n * 2 + 256);
             long stream = other.stream();
             try {
-                assertEquals(0, driver.deviceOf(ptr));
+                CudaPointers pointers = new CudaPointers(driver);
+                assertEquals(0, pointers.owner(ptr + 4096));
+                long capacity = pointers.capacity(ptr + 4096);
+                assertTrue(capacity >= n * 2 + 256 - 4096 && capacity < n * 2 + 256 - 4096 + (2L << 20), "capacity " + capacity);
+                long own = other.createContext(); // JCuda's cuCtxCreate
+                try {
+                    long theirs = other.allocInCurrentContext(4096);
+                    assertThrows(dev.initium.InvalidArgumentException.class, () -> pointers.owner(theirs), "memory of another context");
+                    b.synchronize(DeviceQueue.caller(stream));
+                    assertEquals(own, other.current(), "the caller's own context is current again after a call");
+                } finally {
+                    other.destroyContext(own);
+                }
                 DeviceMemory mem = new DeviceMemory(ptr, n * 2 + 256);
                 b.fillElementwise(mem, 2, KEY, p, 5, 5 + n, 1000, 1100, DeviceQueue.caller(stream));
                 b.fillPattern(mem, 2 + n * 2, DType.BF16, 0xBF80, 64, DeviceQueue.caller(stream));

@@ -1,7 +1,9 @@
 package dev.initium.backend.cuda;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
@@ -25,7 +27,8 @@ import org.junit.jupiter.api.Test;
  * symbol bound is the one the header's API name maps to ({@code cuMemAlloc} is
  * {@code #define}d to {@code cuMemAlloc_v2}), never a legacy name the header remaps, and each
  * parameter's layout matches its C type. Skips where no CUDA toolkit headers are installed
- * (CI); the test double is written to the same prototypes.
+ * (CI). The test double ({@code src/test/c/fakecuda.c}) is checked against the binding's
+ * descriptors everywhere, so that it keeps to the same prototypes.
  */
 class CudaSignaturesTest {
     private static final Pattern PROTOTYPE = Pattern.compile("(?m)^(\\w[\\w ]*?)\\s*\\*?\\s*CUDAAPI\\s+(\\w+)\\s*\\(([^)]*)\\)\\s*;");
@@ -53,6 +56,29 @@ class CudaSignaturesTest {
             String params = prototype(text, api);
             assertNotNull(params, "no prototype of " + api + " (symbol " + symbol + ") in " + h.get());
             check(symbol, params, e.getValue());
+        }
+    }
+
+    @Test
+    void theBindingRestoresTheCallersContextAndAsksTheDriverAboutPointers() {
+        for (String symbol : List.of("cuCtxPushCurrent_v2", "cuCtxPopCurrent_v2", "cuDevicePrimaryCtxGetState", "cuMemGetAddressRange_v2",
+                "cuPointerGetAttribute")) {
+            assertTrue(CudaLibrary.SIGNATURES.containsKey(symbol), symbol + " is bound");
+        }
+        assertFalse(CudaLibrary.SIGNATURES.containsKey("cuCtxSetCurrent"),
+                "cuCtxSetCurrent replaces the caller's current context; the backend pushes and pops its own instead");
+    }
+
+    @Test
+    void theTestDoubleDefinesEveryBoundSymbolWithItsSignature() throws IOException {
+        String c = Files.readString(Path.of("src", "test", "c", "fakecuda.c"));
+        for (Map.Entry<String, FunctionDescriptor> e : CudaLibrary.SIGNATURES.entrySet()) {
+            if (e.getKey().equals("cuEventElapsedTime")) {
+                continue; // the legacy fallback, bound only where the driver lacks cuEventElapsedTime_v2; the double has _v2
+            }
+            Matcher m = Pattern.compile("(?m)^CUresult\\s+" + e.getKey() + "\\s*\\(([^)]*)\\)\\s*\\{").matcher(c);
+            assertTrue(m.find(), "fakecuda.c defines " + e.getKey());
+            check(e.getKey(), m.group(1), e.getValue());
         }
     }
 
