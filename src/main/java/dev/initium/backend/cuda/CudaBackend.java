@@ -22,7 +22,6 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -97,7 +96,7 @@ final class CudaBackend implements DeviceBackend {
      * Opens device {@code ordinal}: retains its primary context, loads the module, looks up every
      * entry point and creates the backend's stream; on any failure releases what it took.
      */
-    static CudaBackend open(CudaDriver driver, int ordinal, CudaModules.Images images, Function<List<String>, Optional<Nvrtc>> nvrtc) {
+    static CudaBackend open(CudaDriver driver, int ordinal, CudaModules.Images images, Function<List<String>, List<Nvrtc>> nvrtc) {
         List<CudaDevice> all = driver.devices();
         if (ordinal < 0 || ordinal >= all.size()) {
             throw new InvalidArgumentException("CUDA device " + ordinal + " does not exist (" + all.size() + " devices)");

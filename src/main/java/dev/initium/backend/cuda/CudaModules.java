@@ -12,7 +12,6 @@ import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.function.Function;
@@ -26,15 +25,18 @@ import java.util.function.Supplier;
  *       nvcc supports them), then a packaged cubin of the same major architecture and a lower minor
  *       one (binary compatible: sm_86 code runs on sm_87);
  *   <li>the packaged PTX ({@code compute_80}), which the driver JIT-compiles for any sm_80 or newer GPU;
- *   <li>the kernel source compiled now by NVRTC ({@link Nvrtc}, {@code libnvrtc.so.13} or {@code .12}):
- *       a cubin for the device's architecture, else PTX for the newest architecture NVRTC knows
- *       that is not newer than the device.
+ *   <li>the kernel source compiled now by NVRTC ({@link Nvrtc}: each of {@code libnvrtc.so.13} and
+ *       {@code .12} that the machine has, in turn): a cubin for the device's architecture, else PTX
+ *       for the newest architecture that NVRTC knows that is not newer than the device. A driver
+ *       older than an NVRTC rejects its images (CUDA 13's PTX on a CUDA 12 driver), and the next
+ *       NVRTC is tried.
  * </ol>
  * Every image is compiled with the same flags ({@link #FLAGS}: no contraction, IEEE division and
  * square root, no flush to zero), so all give the same bits. An image the driver rejects as not
  * for it ({@link #REJECTED}: a driver older than the toolkit that built it, or no code for the
  * device) is skipped for the next; any other error is thrown. When none loads the
- * {@link BackendUnavailableException} says which driver is present and which is needed.
+ * {@link BackendUnavailableException} says which driver is present and which is needed, and what
+ * each image (and each NVRTC) gave.
  */
 final class CudaModules {
     /** The flags of every CUDA compilation of the kernels (nvcc and NVRTC alike). */
@@ -110,10 +112,11 @@ final class CudaModules {
 
     /**
      * Loads the first image that the driver accepts for {@code device}, whose context must be
-     * current. NVRTC is looked up ({@code nvrtcLookup}, production: {@link Nvrtc#find}) and compiles only when no
-     * packaged image loads.
+     * current. NVRTC is looked up ({@code nvrtcLookup}, production: {@link Nvrtc#find}: the libraries
+     * found, in the order to try them; the argument receives a line per library not found) and
+     * compiles only when no packaged image loads.
      */
-    static Loaded load(CudaDriver driver, CudaDevice device, Images images, Function<List<String>, Optional<Nvrtc>> nvrtcLookup) {
+    static Loaded load(CudaDriver driver, CudaDevice device, Images images, Function<List<String>, List<Nvrtc>> nvrtcLookup) {
         List<String> attempts = new ArrayList<>();
         String built = images.builtWith() == null ? "" : ", CUDA " + images.builtWith();
         List<Candidate> packaged = new ArrayList<>();
@@ -135,14 +138,15 @@ final class CudaModules {
             }
         }
         List<String> notFound = new ArrayList<>();
-        Optional<Nvrtc> nvrtc = nvrtcLookup.apply(notFound);
-        if (nvrtc.isEmpty()) {
-            attempts.add("NVRTC: not found (" + String.join("; ", notFound) + ")");
-        } else {
-            Loaded l = withNvrtc(driver, device, nvrtc.get(), attempts);
+        List<Nvrtc> found = nvrtcLookup.apply(notFound);
+        for (Nvrtc nvrtc : found) {
+            Loaded l = withNvrtc(driver, device, nvrtc, attempts);
             if (l != null) {
                 return l;
             }
+        }
+        if (!notFound.isEmpty() || found.isEmpty()) {
+            attempts.add("NVRTC: " + (found.isEmpty() ? "" : "also ") + "not found (" + String.join("; ", notFound) + ")");
         }
         throw new BackendUnavailableException(noImageMessage(driver, device, images, attempts));
     }

@@ -5,6 +5,7 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import java.io.File;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -15,15 +16,18 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * NVRTC, CUDA's run-time compiler, through {@code java.lang.foreign} downcalls: the last resort of
- * {@link CudaModules} when no packaged module image loads. The library is whichever of
- * {@code libnvrtc.so.13} and {@code libnvrtc.so.12} the machine has (on the library path, or in
- * {@code $CUDA_HOME/lib64} or {@code /usr/local/cuda/lib64}). Test hook: the system property
- * {@value #LIBRARY_PROPERTY} names the library instead (the suite's test double,
- * {@code src/test/c/fakenvrtc.c}).
+ * {@link CudaModules} when no packaged module image loads. The libraries are each of
+ * {@code libnvrtc.so.13} and {@code libnvrtc.so.12} that the machine has (on the library path, or in
+ * {@code $CUDA_HOME/lib64}, {@code $CUDA_PATH/lib64} or {@code /usr/local/cuda/lib64}), in that
+ * order: {@link CudaModules} tries the next when the driver rejects what one compiles (NVRTC 13's
+ * PTX on a CUDA 12 driver). Test hook: the system property {@value #LIBRARY_PROPERTY} names the
+ * libraries instead, separated by the path separator (the suite's test doubles,
+ * {@code src/test/c/fakenvrtc.c} built as NVRTC 13.0 and 12.8).
  *
  * <p>Signatures from {@code nvrtc.h}: every function returns an {@code nvrtcResult} ({@code int})
  * except {@code const char *nvrtcGetErrorString(nvrtcResult)}; {@code nvrtcProgram} is a pointer.
@@ -59,32 +63,66 @@ final class Nvrtc {
     }
 
     /**
-     * The first NVRTC library that opens, or empty; {@code tried} receives one line per library that
-     * did not (for the message when nothing loads).
+     * Every NVRTC library the machine has, newest first (see the class comment), or none;
+     * {@code tried} receives one line per place looked in for a library that was not found (for
+     * the message when nothing loads).
      */
-    static Optional<Nvrtc> find(List<String> tried) {
-        String named = System.getProperty(LIBRARY_PROPERTY);
-        List<String> candidates = new ArrayList<>();
-        if (named != null) {
-            candidates.add(named);
-        } else {
-            candidates.addAll(LIBRARIES);
-            for (String home : new String[] {System.getenv("CUDA_HOME"), System.getenv("CUDA_PATH"), "/usr/local/cuda"}) {
-                if (home != null) {
-                    for (String lib : LIBRARIES) {
-                        candidates.add(home + "/lib64/" + lib);
-                    }
+    static List<Nvrtc> find(List<String> tried) {
+        return open(candidates(System.getProperty(LIBRARY_PROPERTY), System::getenv), tried);
+    }
+
+    /**
+     * Per library, the places to look for it, in order: each library {@code property} names (one
+     * place each), else {@link #LIBRARIES}, each by name on the library path, then in
+     * {@code lib64} of {@code $CUDA_HOME}, {@code $CUDA_PATH} and {@code /usr/local/cuda}.
+     */
+    static List<List<String>> candidates(String property, Function<String, String> env) {
+        List<List<String>> out = new ArrayList<>();
+        if (property != null) {
+            for (String named : property.split(Pattern.quote(File.pathSeparator))) {
+                if (!named.isBlank()) {
+                    out.add(List.of(named.strip()));
                 }
             }
+            return out;
         }
-        for (String c : candidates) {
-            try {
-                return Optional.of(open(c));
-            } catch (IllegalArgumentException | UnsatisfiedLinkError e) {
-                tried.add(c + ": " + (e.getMessage() == null ? "cannot be opened" : e.getMessage()));
+        for (String lib : LIBRARIES) {
+            List<String> places = new ArrayList<>();
+            places.add(lib);
+            for (String home : new String[] {env.apply("CUDA_HOME"), env.apply("CUDA_PATH"), "/usr/local/cuda"}) {
+                if (home != null && !home.isBlank()) {
+                    places.add(home + "/lib64/" + lib);
+                }
+            }
+            out.add(places);
+        }
+        return out;
+    }
+
+    /**
+     * For each library of {@code candidates}, the first of its places that opens, in order; for a
+     * library none of whose places opens, {@code tried} receives a line per place.
+     */
+    static List<Nvrtc> open(List<List<String>> candidates, List<String> tried) {
+        List<Nvrtc> out = new ArrayList<>();
+        for (List<String> places : candidates) {
+            List<String> failed = new ArrayList<>();
+            Nvrtc found = null;
+            for (String place : places) {
+                try {
+                    found = open(place);
+                    break;
+                } catch (IllegalArgumentException | UnsatisfiedLinkError e) {
+                    failed.add(place + ": " + (e.getMessage() == null ? "cannot be opened" : e.getMessage()));
+                }
+            }
+            if (found == null) {
+                tried.addAll(failed);
+            } else {
+                out.add(found);
             }
         }
-        return Optional.empty();
+        return out;
     }
 
     /** Opens the NVRTC library {@code path}; IllegalArgumentException when it cannot be opened, UnsatisfiedLinkError when it lacks a function. */

@@ -24,8 +24,9 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.junit.jupiter.api.BeforeEach;
@@ -103,8 +104,8 @@ class CudaFakeDriverTest {
         return h.toArray(ValueLayout.JAVA_BYTE);
     }
 
-    private Function<List<String>, Optional<Nvrtc>> fakeNvrtc() {
-        return tried -> Optional.of(Nvrtc.open(fake.nvrtc.toString()));
+    private Function<List<String>, List<Nvrtc>> fakeNvrtc() {
+        return tried -> List.of(Nvrtc.open(fake.nvrtc.toString()));
     }
 
     private CudaBackend open(CudaModules.Images images) {
@@ -199,10 +200,55 @@ class CudaFakeDriverTest {
         BackendUnavailableException none = assertThrows(BackendUnavailableException.class,
                 () -> CudaBackend.open(old, 0, images(90), tried -> {
                     tried.add("libnvrtc.so.13: not found");
-                    return Optional.empty();
+                    return List.of();
                 }));
         assertTrue(none.getMessage().contains("NVRTC: not found (libnvrtc.so.13: not found)"), none.getMessage());
         assertNothingHeld();
+    }
+
+    @Test
+    void triesEachNvrtcInTurnWhenTheDriverRejectsWhatOneCompiles() {
+        fake.configure(1, 9, 0, 4, 1L << 30, 12080); // a CUDA 12.8 driver: the packaged CUDA 13 images and NVRTC 13's do not load
+        fake.reject("cubin", NO_BINARY_FOR_GPU);
+        fake.reject("ptx", UNSUPPORTED_PTX_VERSION);
+        CudaDriver cuda12 = CudaDriver.open(fake.driver.toString());
+        List<String> tried = new ArrayList<>();
+        List<Nvrtc> both = Nvrtc.open(List.of(List.of("/nonexistent/libnvrtc.so.13", fake.nvrtc.toString()), List.of(fake.nvrtc12.toString()),
+                List.of("/nonexistent/libnvrtc.so.11")), tried);
+        assertEquals(List.of(fake.nvrtc.toString(), fake.nvrtc12.toString()), both.stream().map(n -> n.path).toList(),
+                "the first place of each library that opens, in order");
+        assertEquals(1, tried.size(), "a line for the library not found anywhere: " + tried);
+        assertTrue(tried.get(0).startsWith("/nonexistent/libnvrtc.so.11: "), tried.get(0));
+        try (CudaBackend b = CudaBackend.open(cuda12, 0, images(90), t -> both)) {
+            assertEquals("NVRTC 12.8 (" + fake.nvrtc12 + ") cubin sm_90", b.moduleSource());
+        }
+
+        fake.configure(1, 9, 0, 4, 1L << 30, 11080); // neither NVRTC's images load on a CUDA 11.8 driver
+        CudaDriver old = CudaDriver.open(fake.driver.toString());
+        BackendUnavailableException e = assertThrows(BackendUnavailableException.class, () -> CudaBackend.open(old, 0, images(90), t -> {
+            t.add("libnvrtc.so.11: not found");
+            return both;
+        }));
+        String m = e.getMessage();
+        String n13 = "NVRTC 13.0 (" + fake.nvrtc + ")";
+        String n12 = "NVRTC 12.8 (" + fake.nvrtc12 + ")";
+        for (String part : List.of("the driver supports CUDA 11.8", n13 + " cubin sm_90: CUDA_ERROR_INVALID_IMAGE (200)",
+                n13 + " PTX compute_90 (JIT for sm_90): CUDA_ERROR_UNSUPPORTED_PTX_VERSION (222)", "nvrtc-ptx of NVRTC 13.0 needs a driver of CUDA 13.0",
+                n12 + " cubin sm_90: CUDA_ERROR_INVALID_IMAGE (200)", "nvrtc-cubin of NVRTC 12.8 needs a driver of CUDA 12.0",
+                n12 + " PTX compute_90 (JIT for sm_90): CUDA_ERROR_UNSUPPORTED_PTX_VERSION (222)", "NVRTC: also not found (libnvrtc.so.11: not found)")) {
+            assertTrue(m.contains(part), "'" + part + "' in: " + m);
+        }
+        assertTrue(m.indexOf(n13) < m.indexOf(n12), "13 tried before 12: " + m);
+        assertNothingHeld();
+    }
+
+    @Test
+    void theNvrtcLibrariesAreLookedForNewestFirstOrAsTheTestHookNamesThem() {
+        Function<String, String> env = Map.of("CUDA_HOME", "/opt/cuda")::get;
+        assertEquals(List.of(List.of("libnvrtc.so.13", "/opt/cuda/lib64/libnvrtc.so.13", "/usr/local/cuda/lib64/libnvrtc.so.13"),
+                List.of("libnvrtc.so.12", "/opt/cuda/lib64/libnvrtc.so.12", "/usr/local/cuda/lib64/libnvrtc.so.12")), Nvrtc.candidates(null, env));
+        assertEquals(List.of(List.of("/a/libnvrtc.so"), List.of("/b/libnvrtc.so")),
+                Nvrtc.candidates("/a/libnvrtc.so" + java.io.File.pathSeparator + "/b/libnvrtc.so", env));
     }
 
     @Test
