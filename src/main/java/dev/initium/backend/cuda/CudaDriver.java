@@ -155,17 +155,22 @@ final class CudaDriver {
         }
     }
 
-    /** The devices, in ordinal order. */
-    List<CudaDevice> devices() {
+    /** How many devices this process sees ({@code cuDeviceGetCount}: those {@code CUDA_VISIBLE_DEVICES} leaves). */
+    int deviceCount() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment n = arena.allocate(JAVA_INT);
             check(lib.cuDeviceGetCount(n), "cuDeviceGetCount");
-            List<CudaDevice> out = new ArrayList<>();
-            for (int i = 0; i < n.get(JAVA_INT, 0); i++) {
-                out.add(device(i));
-            }
-            return out;
+            return n.get(JAVA_INT, 0);
         }
+    }
+
+    /** The devices, in ordinal order. */
+    List<CudaDevice> devices() {
+        List<CudaDevice> out = new ArrayList<>();
+        for (int i = 0, n = deviceCount(); i < n; i++) {
+            out.add(device(i));
+        }
+        return out;
     }
 
     /** Device {@code ordinal}: name, compute capability, memory, multiprocessors. */

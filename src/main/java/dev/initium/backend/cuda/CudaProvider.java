@@ -10,16 +10,32 @@ import dev.initium.engine.DeviceMemoryProvider;
 import dev.initium.engine.FillBackend;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
- * CUDA as a backend: {@code cuda} (device 0) or {@code cuda:N}; {@code auto}'s first choice. Needs
+ * CUDA as a backend: {@code cuda} or {@code cuda:N}; {@code auto}'s first choice. Without a number
+ * the device is {@code LOCAL_RANK} where torchrun set it, else 0 ({@link CudaDeviceChoice}). Needs
  * only the NVIDIA driver ({@code libcuda.so.1}, which the NVIDIA container toolkit mounts into
  * containers): the kernels come packaged as cubins and PTX, and NVRTC is used only where none of
  * them loads. As a {@link DeviceMemoryProvider} it writes device memory that any user of the
- * driver allocated (PyTorch, ND4J, JCuda, the CUDA runtime): the owner of a pointer is its device
- * ordinal, and the backend of that device works in its primary context.
+ * driver allocated (PyTorch, ND4J, JCuda, the CUDA runtime) in a device's primary context: the
+ * owner of a pointer is its device ordinal, and the backend of that device works in its primary
+ * context. The driver is asked rather than the caller trusted ({@link CudaPointers}): a pointer that
+ * is not device memory, or whose context is not the primary one, is refused, and
+ * {@link #capacity} says how far the allocation holding a pointer reaches.
  */
 public final class CudaProvider implements BackendProvider, DeviceMemoryProvider {
+    private final Function<String, String> env;
+
+    /** The provider ServiceLoader makes: the process's environment says which device {@code cuda} is. */
+    public CudaProvider() {
+        this(System::getenv);
+    }
+
+    /** A provider that reads the environment through {@code env} (a test seam). */
+    CudaProvider(Function<String, String> env) {
+        this.env = env;
+    }
 
     @Override
     public String name() {
@@ -37,8 +53,9 @@ public final class CudaProvider implements BackendProvider, DeviceMemoryProvider
     }
 
     /**
-     * The driver's CUDA version, the devices, and which module image device 0 loads (this opens
-     * device 0 once: its primary context is retained and the module loaded, then both released).
+     * The driver's CUDA version, the devices, and which module image the default device (0, or
+     * {@code LOCAL_RANK}'s) loads: this opens that device once (its primary context is retained and
+     * the module loaded, then both released).
      */
     @Override
     public Availability availability() {
@@ -51,12 +68,13 @@ public final class CudaProvider implements BackendProvider, DeviceMemoryProvider
             if (devices.isEmpty()) {
                 return Availability.unavailable("the driver (CUDA " + driver.versionText() + ") reports no CUDA device");
             }
+            int device = CudaDeviceChoice.defaultDevice(env, devices.size());
             String image;
-            try (CudaBackend b = CudaBackend.open(0)) {
+            try (CudaBackend b = CudaBackend.open(device)) {
                 image = b.moduleSource();
             }
-            return Availability.of("driver CUDA " + driver.versionText() + "; kernels on cuda:0: " + image, devices);
-        } catch (BackendUnavailableException | CudaException | LinkageError e) {
+            return Availability.of("driver CUDA " + driver.versionText() + "; kernels on cuda:" + device + ": " + image, devices);
+        } catch (BackendUnavailableException | InvalidArgumentException | CudaException | LinkageError e) {
             return Availability.unavailable(e.getMessage());
         }
     }
@@ -65,7 +83,7 @@ public final class CudaProvider implements BackendProvider, DeviceMemoryProvider
     public FillBackend open(BackendRequest request) {
         String q = request.qualifier();
         if (q == null) {
-            return CudaBackend.open(0);
+            return CudaBackend.open(CudaDeviceChoice.defaultDevice(env, CudaDriver.get().deviceCount()));
         }
         int n;
         try {
