@@ -13,7 +13,9 @@ import java.util.ServiceLoader;
  * The registry of backends: every {@link BackendProvider} on the class path, found once through
  * {@link ServiceLoader}. {@code --backend NAME} opens the provider that accepts NAME; {@code auto}
  * tries the providers from the highest {@link BackendProvider#priority() priority} down (CUDA,
- * then an OpenCL GPU, ..., the CPU engine last) and uses the first that opens. Every backend gives
+ * then an OpenCL GPU, ..., the CPU engine last) and uses the first that opens; a provider that is
+ * unavailable or fails to start is passed over with a log line, but bad input
+ * ({@link InvalidArgumentException}) stops it. Every backend gives
  * the same bits; the choice is only about speed.
  */
 public final class Backends {
@@ -91,6 +93,9 @@ public final class Backends {
             }
             try {
                 return p.openForAuto(new BackendRequest(p.name(), threads));
+            } catch (InvalidArgumentException e) {
+                // Bad input (a malformed LOCAL_RANK, say) is the caller's to fix, not a reason to run elsewhere.
+                throw e;
             } catch (BackendUnavailableException e) {
                 LOG.log(System.Logger.Level.DEBUG, "auto: " + p.name() + " not used: " + e.getMessage());
             } catch (RuntimeException | LinkageError e) {

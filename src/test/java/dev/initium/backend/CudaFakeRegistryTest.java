@@ -84,6 +84,30 @@ class CudaFakeRegistryTest {
         fake.defaults();
     }
 
+    /**
+     * {@code auto} passes over a backend that is unavailable or fails to start, but not bad input:
+     * a malformed LOCAL_RANK stops the run with exit 2 instead of falling back to the CPU (a child
+     * JVM, since the provider reads the process environment).
+     */
+    @Test
+    void autoStopsOnALocalRankThatIsNotANumber(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        String javaBin = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        java.util.List<String> cmd = java.util.List.of(javaBin, "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
+                "-D" + DRIVER + "=" + fake.driver, "-D" + NVRTC + "=" + fake.nvrtc, "-cp", System.getProperty("java.class.path"),
+                "dev.initium.cli.Main", "fill", "--backend", "auto", "--dist", "uniform", "--shape", "8", "--out", dir.resolve("x.npy").toString());
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("out.txt").toFile());
+        pb.environment().put("LOCAL_RANK", "abc");
+        Process p = pb.start();
+        if (!p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("the child JVM did not finish");
+        }
+        String out = java.nio.file.Files.readString(dir.resolve("out.txt"));
+        assertEquals(2, p.exitValue(), out);
+        assertTrue(out.contains("LOCAL_RANK"), out);
+        assertTrue(!java.nio.file.Files.exists(dir.resolve("x.npy")), "nothing written");
+    }
+
     @Test
     void backendsListsTheDeviceAndTheImageAndAutoPicksCuda() {
         Backends.Status cuda = Backends.survey().stream().filter(s -> s.name().equals("cuda")).findFirst().orElseThrow();
