@@ -19,7 +19,10 @@ if ! command -v nvcc >/dev/null 2>&1; then
   echo "prepare-gpu-check: warning: nvcc is not on PATH, so initium.jar has no cubins or PTX; the GPU machine must have libnvrtc" >&2
 fi
 rm -rf target/test-lib
-./mvnw -q -B dependency:copy-dependencies -DincludeScope=test -DoutputDirectory=target/test-lib
+# Only the test libraries the GPU suites use (Commons RNG); not the ND4J/DL4J, YAML or ASM test
+# stacks of the rest of the suite (ND4J's native jar alone is 91 MB), which the GPU check never loads.
+./mvnw -q -B dependency:copy-dependencies -DincludeScope=test -DincludeArtifactIds=commons-rng-core,commons-rng-client-api \
+  -DoutputDirectory=target/test-lib
 ./mvnw -q -B dependency:copy -Dartifact=org.junit.platform:junit-platform-console-standalone:1.13.4 -DoutputDirectory=target/test-lib
 # The runtime libraries travel in target/gpu/lib; the console launcher carries JUnit itself.
 for f in target/lib/*.jar; do rm -f "target/test-lib/$(basename "$f")"; done
