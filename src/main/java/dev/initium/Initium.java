@@ -169,6 +169,7 @@ public final class Initium implements AutoCloseable {
                 checkDeviceOffset(o.byteOffset(), dtype, "OpenCL byte offset " + o.byteOffset());
                 DeviceMemoryProvider provider = memoryProvider("opencl");
                 String buffer = "OpenCL buffer 0x" + Long.toHexString(o.mem());
+                Object context = provider.owner(o.mem());
                 long size = provider.capacity(o.mem());
                 if (o.byteOffset() > size) {
                     throw new InvalidArgumentException(buffer + " has " + size + " bytes: byte offset " + o.byteOffset() + " is beyond its end");
@@ -179,7 +180,7 @@ public final class Initium implements AutoCloseable {
                             + " do not fit in it");
                 }
                 checkCapacity(capacity, need, what, buffer + " from byte " + o.byteOffset());
-                DeviceBackend dev = deviceFor("opencl", provider, provider.owner(o.mem()), o.mem());
+                DeviceBackend dev = deviceFor("opencl", provider, context, o.mem());
                 DeviceQueue q = o.queue().isPresent() ? DeviceQueue.caller(o.queue().getAsLong()) : DeviceQueue.backendDefault();
                 place(dev, fill, key, shape, dtype, r, new DeviceMemory(o.mem(), o.byteOffset() + capacity), o.byteOffset(), q);
             }
