@@ -120,13 +120,14 @@ public final class Initium implements AutoCloseable {
         inFlight.readLock().lock();
         try {
             checkOpen();
-            place(tensor, init, region, target);
+            dispatch(tensor, init, region, target);
         } finally {
             inFlight.readLock().unlock();
         }
     }
 
-    private void place(TensorSpec tensor, Init init, Region region, Target target) {
+    /** Resolves and validates the fill, then places it into the kind of target given. */
+    private void dispatch(TensorSpec tensor, Init init, Region region, Target target) {
         if (tensor == null || init == null || target == null) {
             throw new InvalidArgumentException("fill(tensor, init, region, target): " + (tensor == null ? "tensor" : init == null ? "init" : "target")
                     + " = null");

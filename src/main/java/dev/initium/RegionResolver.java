@@ -1,7 +1,5 @@
 package dev.initium;
 
-import dev.initium.tensor.Shapes;
-
 /** The engine's region of a public {@link Region} in a tensor of a given shape, checked. */
 final class RegionResolver {
     private RegionResolver() {
@@ -38,7 +36,6 @@ final class RegionResolver {
                 yield new dev.initium.tensor.Region.Box(start, end);
             }
         };
-        Shapes.numel(shape);
         r.check(shape);
         return r;
     }

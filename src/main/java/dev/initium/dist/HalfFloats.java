@@ -17,6 +17,15 @@ public final class HalfFloats {
     private HalfFloats() {
     }
 
+    /** The bits of {@code x} in {@code dtype}: its float32 bits, or the 16-bit pattern in the low half. */
+    public static int bits(float x, DType dtype) {
+        return switch (dtype) {
+            case F32 -> Float.floatToRawIntBits(x);
+            case BF16 -> bf16Bits(x);
+            case F16 -> f16Bits(x);
+        };
+    }
+
     /** bfloat16 bits (low 16 bits of the result) of a finite float32, round to nearest even. */
     public static int bf16Bits(float x) {
         return bf16FromBits(Float.floatToRawIntBits(x));

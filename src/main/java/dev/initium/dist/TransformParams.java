@@ -53,10 +53,6 @@ public record TransformParams(Kind kind, DType dtype, float offset, float scale,
 
     /** The dtype bits of a float32 value (float bits, or the 16-bit pattern in the low half). */
     public int bits(float x) {
-        return switch (dtype) {
-            case F32 -> Float.floatToRawIntBits(x);
-            case BF16 -> HalfFloats.bf16Bits(x);
-            case F16 -> HalfFloats.f16Bits(x);
-        };
+        return HalfFloats.bits(x, dtype);
     }
 }

@@ -2,6 +2,7 @@ package dev.initium.engine;
 
 import dev.initium.DType;
 import dev.initium.InvalidArgumentException;
+import dev.initium.dist.HalfFloats;
 import dev.initium.dist.TransformParams;
 import dev.initium.init.TensorFill;
 import dev.initium.rng.StreamKey;
@@ -54,7 +55,7 @@ public final class DeviceTensorFiller {
                             e.zeroStart(), e.zeroEnd(), queue);
                 }
             }
-            case TensorFill.Constant c -> device.fillPattern(dst, byteOffset, dtype, TensorFiller.bits((float) c.value(), dtype), region.size(), queue);
+            case TensorFill.Constant c -> device.fillPattern(dst, byteOffset, dtype, HalfFloats.bits((float) c.value(), dtype), region.size(), queue);
             case TensorFill.Indexed i -> {
                 for (FillBackend.Run r : TensorFiller.runs(region, shape)) {
                     device.fillIndexed(dst, byteOffset + r.offset() * bytes, i.function(), shape, dtype, r.flatStart(),

@@ -35,7 +35,7 @@ public final class TensorFiller {
                     zeroWindow(dst, runs, e.zeroStart(), e.zeroEnd(), dtype.bytes());
                 }
             }
-            case TensorFill.Constant c -> constant(dst, region.size(), bits((float) c.value(), dtype), dtype);
+            case TensorFill.Constant c -> constant(dst, region.size(), HalfFloats.bits((float) c.value(), dtype), dtype);
             case TensorFill.Indexed i -> i.function().fill(shape, dtype, region, dst);
             case TensorFill.Structured s -> s.fill(key, shape, dtype, region, dst, backend::fill);
         }
@@ -57,15 +57,6 @@ public final class TensorFiller {
                 dst.asSlice((r.offset() + s - r.flatStart()) * bytes, (e - s) * bytes).fill((byte) 0);
             }
         }
-    }
-
-    /** The bit pattern of {@code value} in {@code dtype}: float bits, or the 16-bit pattern in the low half. */
-    public static int bits(float value, DType dtype) {
-        return switch (dtype) {
-            case F32 -> Float.floatToRawIntBits(value);
-            case BF16 -> HalfFloats.bf16Bits(value);
-            case F16 -> HalfFloats.f16Bits(value);
-        };
     }
 
     /** Fills {@code count} elements with the dtype pattern {@code bits}, by doubling copies. */

@@ -17,10 +17,11 @@ final class Elements {
 
     /** Element {@code index} of {@code dst} := {@code value} rounded to {@code dtype}. */
     static void put(MemorySegment dst, long index, float value, DType dtype) {
-        switch (dtype) {
-            case F32 -> dst.set(INT_LE, index * 4, Float.floatToRawIntBits(value));
-            case BF16 -> dst.set(SHORT_LE, index * 2, (short) HalfFloats.bf16Bits(value));
-            case F16 -> dst.set(SHORT_LE, index * 2, (short) HalfFloats.f16Bits(value));
+        int bits = HalfFloats.bits(value, dtype);
+        if (dtype.bytes() == 4) {
+            dst.set(INT_LE, index * 4, bits);
+        } else {
+            dst.set(SHORT_LE, index * 2, (short) bits);
         }
     }
 
